@@ -1,0 +1,50 @@
+# The one command runner for people and CI. `make help` lists the targets.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+DEMO_ADDR ?= 127.0.0.1:8000
+# Tests run against the real services; override to point elsewhere.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/convoy
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import clean
+
+help:
+	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
+	@echo "make test          run the test suite on PostgreSQL and Redis ($(TEST_DATABASE_URL))"
+	@echo "make test-sqlite   run the test suite on SQLite"
+	@echo "make lint          ruff check and format check"
+	@echo "make bench-import  time the import of ../shared/scenarios/panama-summit on SQLite and PostgreSQL"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+demo: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py load_demo --address $(DEMO_ADDR)
+	DEBUG=1 $(PY) manage.py runserver $(DEMO_ADDR)
+
+test: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+test-sqlite: install
+	DATABASE_URL= REDIS_URL= $(PY) -m pytest --create-db $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench-import: install
+	$(PY) benchmarks/import_scenario.py ../shared/scenarios/panama-summit --database sqlite --database $(TEST_DATABASE_URL)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,139 @@
+"""The event itself: the conference with its movement-rule parameters, its venues and its agenda."""
+
+import zoneinfo
+from datetime import datetime
+from decimal import Decimal
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone (for example America/Panama).")
+
+
+class Conference(models.Model):
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    start_date = models.DateField()
+    end_date = models.DateField()
+
+    # Movement rules of the data contract; each conference may override the defaults.
+    road_factor = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.30"))
+    average_speed_kmh = models.PositiveSmallIntegerField(default=30)
+    dwell_minutes = models.PositiveSmallIntegerField(default=5)
+    arrival_ready_minutes = models.PositiveSmallIntegerField(default=45)
+    arrival_pickup_window_minutes = models.PositiveSmallIntegerField(default=45)
+    session_arrive_earliest_minutes = models.PositiveSmallIntegerField(default=45)
+    session_arrive_latest_minutes = models.PositiveSmallIntegerField(default=10)
+    return_to_hotel_gap_minutes = models.PositiveSmallIntegerField(default=120)
+    hotel_pickup_window_minutes = models.PositiveSmallIntegerField(default=30)
+    departure_arrive_earliest_minutes = models.PositiveSmallIntegerField(default=240)
+    departure_arrive_latest_minutes = models.PositiveSmallIntegerField(default=150)
+    ride_time_factor = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.50"))
+    ride_time_extra_minutes = models.PositiveSmallIntegerField(default=15)
+
+    class Meta:
+        ordering = ["start_date", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="conference_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(road_factor__gte=1), name="conference_road_factor_at_least_1"),
+            models.CheckConstraint(condition=Q(average_speed_kmh__gt=0), name="conference_speed_positive"),
+            models.CheckConstraint(condition=Q(ride_time_factor__gte=1), name="conference_ride_factor_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(session_arrive_earliest_minutes__gt=models.F("session_arrive_latest_minutes")),
+                name="conference_session_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(departure_arrive_earliest_minutes__gt=models.F("departure_arrive_latest_minutes")),
+                name="conference_departure_window_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+    @cached_property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+
+class VenueKind(models.TextChoices):
+    AIRPORT = "airport", "Airport"
+    AIRFIELD = "airfield", "Airfield"
+    HOTEL = "hotel", "Hotel"
+    VENUE = "venue", "Venue"
+    GOVERNMENT = "government", "Government"
+    EMBASSY = "embassy", "Embassy"
+    BASE = "base", "Base"
+    DEPOT = "depot", "Depot"
+    OTHER = "other", "Other"
+
+
+class Venue(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="venues")
+    code = models.CharField(max_length=32)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=VenueKind.choices)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["conference", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="venue_code_unique_in_conference"),
+            models.CheckConstraint(condition=Q(kind__in=VenueKind.values), name="venue_kind_known"),
+            models.CheckConstraint(condition=Q(latitude__gte=-90, latitude__lte=90), name="venue_latitude_in_range"),
+            models.CheckConstraint(
+                condition=Q(longitude__gte=-180, longitude__lte=180), name="venue_longitude_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.name})"
+
+
+class SessionKind(models.TextChoices):
+    PLENARY = "plenary", "Plenary"
+    WORKSHOP = "workshop", "Workshop"
+    BREAKOUT = "breakout", "Breakout"
+    TRAINING = "training", "Training"
+    BILATERAL = "bilateral", "Bilateral"
+    SOCIAL = "social", "Social"
+
+
+class Session(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
+    code = models.CharField(max_length=32)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=16, choices=SessionKind.choices)
+    focus_area = models.CharField(max_length=200, blank=True)
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="session_code_unique_in_conference"),
+            models.CheckConstraint(condition=Q(kind__in=SessionKind.values), name="session_kind_known"),
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title}"

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from conference.models import Conference
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    conferences = Conference.objects.annotate(
+        delegate_count=Count("delegates", distinct=True),
+        session_count=Count("sessions", distinct=True),
+        vehicle_count=Count("vehicles", distinct=True),
+    )
+    return render(request, "conference/home.html", {"conferences": conferences})
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,32 @@
+from django import forms
+
+from conference.models import Conference
+from delegates.importing.tables import FILE_ORDER
+
+
+class ScenarioImportForm(forms.Form):
+    conference = forms.ModelChoiceField(
+        queryset=Conference.objects.all(),
+        required=False,
+        empty_label="The one named in conference.csv",
+        help_text="Import into an existing conference; leave it to conference.csv to create or update one.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FILE_ORDER:
+            self.fields[name] = forms.FileField(
+                label=name, required=False, widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"})
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in FILE_ORDER):
+            raise forms.ValidationError("Choose at least one CSV file to import.")
+        return cleaned
+
+    def scenario_files(self) -> dict[str, bytes]:
+        return {name: upload.read() for name in FILE_ORDER if (upload := self.cleaned_data.get(name))}
+
+    def file_fields(self):
+        return [self[name] for name in FILE_ORDER]

@@ -1,0 +1,308 @@
+"""The motor pool, resource requests, and the movement schedules the scheduler writes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from conference.models import Conference, Session, Venue
+from delegates.models import Delegate, Delegation
+
+
+class VehicleKind(models.TextChoices):
+    SEDAN = "sedan", "Sedan"
+    SUV = "suv", "SUV"
+    ARMOURED_SUV = "armoured_suv", "Armoured SUV"
+    VAN = "van", "Van"
+    MINIBUS = "minibus", "Minibus"
+    BUS = "bus", "Bus"
+
+
+class VehicleStatus(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    EN_ROUTE = "en_route", "En route"
+    AT_PICKUP = "at_pickup", "At pickup"
+    PASSENGERS_ON_BOARD = "passengers_on_board", "Passengers on board"
+    RETURNING = "returning", "Returning"
+    DELAYED = "delayed", "Delayed"
+    OUT_OF_SERVICE = "out_of_service", "Out of service"
+
+
+class Vehicle(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="vehicles")
+    callsign = models.CharField(max_length=32)
+    kind = models.CharField(max_length=16, choices=VehicleKind.choices)
+    seats = models.PositiveSmallIntegerField(help_text="Passenger seats, driver excluded.")
+    armoured = models.BooleanField(default=False)
+    accessible = models.BooleanField(default=False, help_text="Wheelchair accessible.")
+    depot = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="based_vehicles")
+    plate = models.CharField(max_length=32, blank=True)
+    available_from = models.DateTimeField(null=True, blank=True)
+    available_until = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=24, choices=VehicleStatus.choices, default=VehicleStatus.AVAILABLE)
+    last_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    last_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    last_position_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "callsign"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "callsign"], name="vehicle_callsign_unique_in_conference"),
+            models.CheckConstraint(condition=Q(kind__in=VehicleKind.values), name="vehicle_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=VehicleStatus.values), name="vehicle_status_known"),
+            models.CheckConstraint(condition=Q(seats__gt=0), name="vehicle_has_seats"),
+            models.CheckConstraint(
+                condition=Q(available_from__isnull=True)
+                | Q(available_until__isnull=True)
+                | Q(available_until__gt=F("available_from")),
+                name="vehicle_available_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_latitude__isnull=True, last_longitude__isnull=True, last_position_at__isnull=True)
+                | Q(
+                    last_latitude__gte=-90,
+                    last_latitude__lte=90,
+                    last_longitude__gte=-180,
+                    last_longitude__lte=180,
+                    last_position_at__isnull=False,
+                ),
+                name="vehicle_position_complete_and_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.callsign} ({self.get_kind_display()}, {self.seats} seats)"
+
+
+class Driver(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="drivers")
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    vehicle = models.OneToOneField(Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="driver")
+
+    class Meta:
+        ordering = ["conference", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RequestKind(models.TextChoices):
+    VEHICLE = "vehicle", "Vehicle"
+    ESCORT = "escort", "Escort"
+    INTERPRETER = "interpreter", "Interpreter"
+    EQUIPMENT = "equipment", "Equipment"
+    OTHER = "other", "Other"
+
+
+class RequestStatus(models.TextChoices):
+    SUBMITTED = "submitted", "Submitted"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
+    CANCELLED = "cancelled", "Cancelled"
+    FULFILLED = "fulfilled", "Fulfilled"
+
+
+class ResourceRequest(models.Model):
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="resource_requests")
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="resource_requests")
+    kind = models.CharField(max_length=16, choices=RequestKind.choices)
+    from_venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="requests_from")
+    to_venue = models.ForeignKey(Venue, on_delete=models.PROTECT, null=True, blank=True, related_name="requests_to")
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    seats = models.PositiveSmallIntegerField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=RequestStatus.choices, default=RequestStatus.SUBMITTED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["window_start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RequestKind.values), name="request_kind_known"),
+            models.CheckConstraint(condition=Q(status__in=RequestStatus.values), name="request_status_known"),
+            models.CheckConstraint(condition=Q(window_end__gt=F("window_start")), name="request_window_ordered"),
+            models.CheckConstraint(condition=Q(seats__isnull=True) | Q(seats__gt=0), name="request_seats_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind=RequestKind.VEHICLE) | Q(from_venue__isnull=False, to_venue__isnull=False),
+                name="request_vehicle_has_route",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[RequestStatus.APPROVED, RequestStatus.REJECTED]) | Q(decided_at__isnull=False),
+                name="request_decision_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.delegation.code} ({self.get_status_display()})"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+class ScheduleRun(models.Model):
+    """One recompute of a conference's schedule: who asked, how it went, what it produced."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="schedule_runs")
+    status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    trigger = models.CharField(
+        max_length=200, help_text="What asked for the run, e.g. 'import' or 'vehicle ARM-01 edited'."
+    )
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done while running.")
+    metrics = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=RunStatus.values), name="run_status_known"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="run_progress_percent"),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True)
+                | Q(started_at__isnull=True)
+                | Q(finished_at__gte=F("started_at")),
+                name="run_finishes_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.pk} of {self.conference.code} ({self.status})"
+
+
+class ScheduleVersion(models.Model):
+    """A complete schedule. Exactly one version of a conference is current: the published one."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="schedule_versions")
+    number = models.PositiveIntegerField()
+    run = models.OneToOneField(ScheduleRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="version")
+    computed_at = models.DateTimeField()
+    is_current = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["conference", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["conference"], condition=Q(is_current=True), name="one_current_version_per_conference"
+            ),
+            models.CheckConstraint(condition=Q(number__gt=0), name="version_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conference.code} v{self.number}"
+
+
+class MovementKind(models.TextChoices):
+    ARRIVAL = "arrival", "Arrival"
+    TO_SESSION = "to_session", "To a session"
+    TO_HOTEL = "to_hotel", "Back to the hotel"
+    DEPARTURE = "departure", "Departure"
+    REQUEST = "request", "Resource request"
+
+
+class Movement(models.Model):
+    """A delegate's need to get from one place to another within time windows, and how it is served."""
+
+    version = models.ForeignKey(ScheduleVersion, on_delete=models.CASCADE, related_name="movements")
+    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(max_length=16, choices=MovementKind.choices)
+    from_venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
+    to_venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
+    earliest_pickup = models.DateTimeField()
+    latest_dropoff = models.DateTimeField()
+    session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="movements")
+    request = models.ForeignKey(
+        ResourceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="movements"
+    )
+    unserved_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["earliest_pickup", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=MovementKind.values), name="movement_kind_known"),
+            models.CheckConstraint(condition=~Q(from_venue=F("to_venue")), name="movement_changes_place"),
+            models.CheckConstraint(
+                condition=Q(latest_dropoff__gt=F("earliest_pickup")), name="movement_window_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegate.external_id} {self.from_venue.code}->{self.to_venue.code} ({self.kind})"
+
+
+class Trip(models.Model):
+    """One vehicle's run from a start place through stops to an end place."""
+
+    version = models.ForeignKey(ScheduleVersion, on_delete=models.CASCADE, related_name="trips")
+    code = models.CharField(max_length=16, help_text="Stable label within a version, e.g. T-0001.")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="trips")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="trip_code_unique_in_version"),
+            models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")), name="trip_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.vehicle.callsign})"
+
+
+class Stop(models.Model):
+    trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="stops")
+    sequence = models.PositiveSmallIntegerField()
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
+    arrive_at = models.DateTimeField()
+    depart_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["trip", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["trip", "sequence"], name="stop_sequence_unique_in_trip"),
+            models.CheckConstraint(condition=Q(depart_at__gte=F("arrive_at")), name="stop_departs_after_arrival"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trip.code} #{self.sequence} {self.venue.code}"
+
+
+class PassengerAction(models.TextChoices):
+    BOARD = "board", "Boards"
+    ALIGHT = "alight", "Alights"
+
+
+class StopPassenger(models.Model):
+    """A delegate boarding or alighting at a stop, for one movement."""
+
+    stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="passengers")
+    movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="stop_passengers")
+    action = models.CharField(max_length=8, choices=PassengerAction.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["movement", "action"], name="movement_boards_and_alights_once"),
+            models.CheckConstraint(condition=Q(action__in=PassengerAction.values), name="passenger_action_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.movement.delegate.external_id} {self.action} at {self.stop}"

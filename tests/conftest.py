@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import pytest
+
+from tests.factories import UserFactory
+
+SHARED_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "shared" / "scenarios"
+DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "demo" / "scenario"
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    """Pages render without a collectstatic manifest, which only production builds have."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+def shared_scenario(name: str) -> Path:
+    folder = SHARED_SCENARIOS / name
+    if not folder.is_dir():
+        pytest.skip(f"scenario {name} is not at {folder}: these tests need ../shared beside the repo")
+    return folder
+
+
+@pytest.fixture
+def panama_small() -> Path:
+    return shared_scenario("panama-small")
+
+
+@pytest.fixture
+def panama_summit() -> Path:
+    return shared_scenario("panama-summit")
+
+
+@pytest.fixture
+def demo_scenario() -> Path:
+    return DEMO_SCENARIO
+
+
+@pytest.fixture
+def organizer(db):
+    return UserFactory(username="organizer", permissions=["delegates.import_scenario"])

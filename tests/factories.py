@@ -1,0 +1,202 @@
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+
+from conference.models import Conference, Session, Venue
+from delegates.models import Attendance, Delegate, Delegation
+from logistics.models import (
+    Driver,
+    Movement,
+    ResourceRequest,
+    ScheduleRun,
+    ScheduleVersion,
+    Stop,
+    StopPassenger,
+    Trip,
+    Vehicle,
+)
+
+MORNING = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)  # 09:00 in Panama
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("correct horse battery")
+
+    @factory.post_generation
+    def permissions(user, create, names, **kwargs):
+        for name in names or []:
+            app_label, codename = name.split(".")
+            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+
+
+class ConferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conference
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"CONF{n}")
+    name = "Central American Security Conference"
+    timezone = "America/Panama"
+    start_date = date(2026, 12, 7)
+    end_date = date(2026, 12, 8)
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    conference = factory.SubFactory(ConferenceFactory)
+    code = factory.Sequence(lambda n: f"V{n:03d}")
+    name = factory.LazyAttribute(lambda venue: f"Venue {venue.code}")
+    kind = "venue"
+    latitude = Decimal("8.985800")
+    longitude = Decimal("-79.511800")
+
+
+class HotelFactory(VenueFactory):
+    kind = "hotel"
+    latitude = Decimal("8.977300")
+    longitude = Decimal("-79.520800")
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    conference = factory.SubFactory(ConferenceFactory)
+    code = factory.Sequence(lambda n: f"S{n:03d}")
+    title = "Plenary"
+    kind = "plenary"
+    venue = factory.SubFactory(VenueFactory, conference=factory.SelfAttribute("..conference"))
+    starts_at = MORNING
+    ends_at = factory.LazyAttribute(lambda session: session.starts_at + timedelta(minutes=90))
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    conference = factory.SubFactory(ConferenceFactory)
+    code = factory.Sequence(lambda n: f"D{n:02d}")
+    name = factory.LazyAttribute(lambda delegation: f"Delegation {delegation.code}")
+    country = "PA"
+
+
+class DelegateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegate
+
+    conference = factory.SubFactory(ConferenceFactory)
+    external_id = factory.Sequence(lambda n: f"P{n:04d}")
+    given_name = "Ana"
+    family_name = factory.Sequence(lambda n: f"Delegate {n}")
+    delegation = factory.SubFactory(DelegationFactory, conference=factory.SelfAttribute("..conference"))
+    hotel = factory.SubFactory(HotelFactory, conference=factory.SelfAttribute("..conference"))
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    delegate = factory.SubFactory(DelegateFactory)
+    session = factory.SubFactory(SessionFactory, conference=factory.SelfAttribute("..delegate.conference"))
+
+
+class VehicleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Vehicle
+
+    conference = factory.SubFactory(ConferenceFactory)
+    callsign = factory.Sequence(lambda n: f"VAN-{n:02d}")
+    kind = "van"
+    seats = 8
+    depot = factory.SubFactory(VenueFactory, conference=factory.SelfAttribute("..conference"), kind="depot")
+
+
+class DriverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Driver
+
+    conference = factory.SubFactory(ConferenceFactory)
+    name = factory.Sequence(lambda n: f"Driver {n}")
+    phone = "+507 6000-0000"
+
+
+class ResourceRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ResourceRequest
+
+    conference = factory.SubFactory(ConferenceFactory)
+    delegation = factory.SubFactory(DelegationFactory, conference=factory.SelfAttribute("..conference"))
+    kind = "interpreter"
+    window_start = MORNING
+    window_end = factory.LazyAttribute(lambda request: request.window_start + timedelta(hours=2))
+
+
+class ScheduleRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduleRun
+
+    conference = factory.SubFactory(ConferenceFactory)
+    trigger = "test"
+
+
+class ScheduleVersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScheduleVersion
+
+    conference = factory.SubFactory(ConferenceFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    computed_at = MORNING
+
+
+class MovementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Movement
+
+    version = factory.SubFactory(ScheduleVersionFactory)
+    delegate = factory.SubFactory(DelegateFactory, conference=factory.SelfAttribute("..version.conference"))
+    kind = "to_session"
+    from_venue = factory.SelfAttribute("delegate.hotel")
+    to_venue = factory.SubFactory(VenueFactory, conference=factory.SelfAttribute("..version.conference"))
+    earliest_pickup = MORNING - timedelta(hours=1)
+    latest_dropoff = MORNING - timedelta(minutes=10)
+
+
+class TripFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Trip
+
+    version = factory.SubFactory(ScheduleVersionFactory)
+    code = factory.Sequence(lambda n: f"T-{n:04d}")
+    vehicle = factory.SubFactory(VehicleFactory, conference=factory.SelfAttribute("..version.conference"))
+    starts_at = MORNING - timedelta(hours=1)
+    ends_at = MORNING
+
+
+class StopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Stop
+
+    trip = factory.SubFactory(TripFactory)
+    sequence = factory.Sequence(lambda n: n)
+    venue = factory.SubFactory(VenueFactory, conference=factory.SelfAttribute("..trip.version.conference"))
+    arrive_at = MORNING - timedelta(minutes=30)
+    depart_at = MORNING - timedelta(minutes=25)
+
+
+class StopPassengerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StopPassenger
+
+    stop = factory.SubFactory(StopFactory)
+    movement = factory.SubFactory(MovementFactory, version=factory.SelfAttribute("..stop.trip.version"))
+    action = "board"
