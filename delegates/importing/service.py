@@ -171,11 +171,17 @@ def _reference_errors(tables: dict[str, Table], conference: Conference | None) -
             if conference
             else set()
         )
-        in_file = {row[key_field] for row in tables[name].rows} if name in tables else set()
+        in_file = set()
+        if name in tables:
+            in_file = {row[key_field] for row in tables[name].rows} | {key for key, in tables[name].refused_keys}
         known[name] = in_db | in_file
     errors = []
     for table in tables.values():
-        references = [column for column in table.spec.columns if column.refers_to and column.name in table.present]
+        references = [
+            column
+            for column in table.spec.columns
+            if column.refers_to and column.name in table.present and tables.get(column.refers_to, table).readable
+        ]
         for row in table.rows:
             for column in references:
                 value = row[column.name]

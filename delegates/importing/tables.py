@@ -57,6 +57,9 @@ class Table:
     spec: FileSpec
     present: list[str] = field(default_factory=list)  # columns of the spec that the file has
     rows: list[dict] = field(default_factory=list)  # each with "_row", its spreadsheet row number
+    # keys of rows refused for another reason: other files may still refer to them without a second error
+    refused_keys: set[tuple] = field(default_factory=set)
+    readable: bool = True  # False when the file as a whole could not be read: nothing can be checked against it
 
     def key_of(self, row: dict) -> tuple:
         return tuple(row[name] for name in self.spec.key)
@@ -219,6 +222,7 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
 def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
     """Decode and check one file. Every problem is collected; a file with any problem yields errors."""
     table = Table(spec)
+    table.readable = False
     text, error = _decode(spec.name, data)
     if error:
         return table, [error]
@@ -230,6 +234,7 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
     errors = _check_header(spec, header)
     if errors:
         return table, errors
+    table.readable = True
     table.present = [column.name for column in spec.columns if column.name in header]
     positions = {column.name: header.index(column.name) for column in spec.columns if column.name in header}
     first_row_of: dict[tuple, int] = {}
@@ -259,6 +264,8 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
         row, row_errors = _read_row(spec, positions, record, row_number)
         errors.extend(row_errors)
         if row_errors:
+            if all(name in row for name in spec.key):
+                table.refused_keys.add(table.key_of(row))
             continue
         key = table.key_of(row)
         if key in first_row_of:
