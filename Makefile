@@ -14,6 +14,7 @@ help:
 	@echo "make test          run the test suite on PostgreSQL and Redis ($(TEST_DATABASE_URL))"
 	@echo "make test-sqlite   run the test suite on SQLite"
 	@echo "make lint          ruff check and format check"
+	@echo "make check-compose docker compose config on docker-compose.yml"
 	@echo "make bench-import  time the import of ../shared/scenarios/panama-summit on SQLite and PostgreSQL"
 
 install: $(VENV)/.installed
@@ -42,6 +43,10 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+check-compose: install
+	SECRET_KEY=compose-config-check "$$($(PY) -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).with_name("docker-compose"))')" -f docker-compose.yml config --quiet
+	@echo "docker-compose.yml: accepted by docker compose config"
 
 bench-import: install
 	$(PY) benchmarks/import_scenario.py ../shared/scenarios/panama-summit --database sqlite --database $(TEST_DATABASE_URL)

@@ -1,0 +1,39 @@
+import pytest
+
+from conference.env import env_bool, env_int, env_list, env_str, local_secret_key
+
+
+def test_env_bool_reads_common_words(monkeypatch):
+    monkeypatch.setenv("FLAG", "Yes")
+    assert env_bool("FLAG") is True
+    monkeypatch.setenv("FLAG", "off")
+    assert env_bool("FLAG", default=True) is False
+    monkeypatch.delenv("FLAG")
+    assert env_bool("FLAG", default=True) is True
+    monkeypatch.setenv("FLAG", "perhaps")
+    with pytest.raises(ValueError, match="FLAG='perhaps' is not a boolean"):
+        env_bool("FLAG")
+
+
+def test_env_int_and_list(monkeypatch):
+    monkeypatch.setenv("COUNT", "7")
+    assert env_int("COUNT", 1) == 7
+    monkeypatch.setenv("COUNT", "seven")
+    with pytest.raises(ValueError, match="not a whole number"):
+        env_int("COUNT", 1)
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_env_str_reads_secrets_from_files(monkeypatch, tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    monkeypatch.setenv("SECRET_KEY_FILE", str(secret))
+    assert env_str("SECRET_KEY") == "s3cret"
+
+
+def test_local_secret_key_is_random_once_then_kept(tmp_path):
+    path = tmp_path / "var" / "secret_key"
+    first = local_secret_key(path)
+    assert len(first) > 40 and local_secret_key(path) == first
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
