@@ -173,7 +173,7 @@ def _reference_errors(tables: dict[str, Table], conference: Conference | None) -
         )
         in_file = set()
         if name in tables:
-            in_file = {row[key_field] for row in tables[name].rows} | {key for key, in tables[name].refused_keys}
+            in_file = {row[key_field] for row in tables[name].rows} | {key for (key,) in tables[name].refused_keys}
         known[name] = in_db | in_file
     errors = []
     for table in tables.values():
