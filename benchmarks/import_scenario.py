@@ -32,7 +32,8 @@ def main() -> None:
         return
     if not args.folder.is_dir():
         sys.exit(f"{args.folder} is not a folder (the shared scenarios live in ../shared/scenarios)")
-    print(f"{'database':<12} {'first import':>13} {'re-import':>10} {'delegates':>10} {'attendance':>11} {'peak MiB':>9}")
+    columns = ("first import", "re-import", "delegates", "attendance", "peak MiB")
+    print(f"{'database':<12} " + " ".join(f"{name:>{max(len(name), 10)}}" for name in columns))
     for database in args.database or ["sqlite"]:
         with tempfile.TemporaryDirectory() as scratch:
             url = f"sqlite:///{scratch}/bench.sqlite3" if database == "sqlite" else fresh_postgres(database)
@@ -47,8 +48,8 @@ def main() -> None:
             sys.exit(f"{database}: the import failed\n{child.stdout}{child.stderr}")
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         print(
-            f"{urlparse(url).scheme:<12} {figures['first']:>12.2f}s {figures['again']:>9.2f}s "
-            f"{figures['delegates']:>10} {figures['attendance']:>11} {figures['peak_mib']:>9.0f}"
+            f"{urlparse(url).scheme:<12} {figures['first']:>11.2f}s {figures['again']:>9.2f}s "
+            f"{figures['delegates']:>10} {figures['attendance']:>10} {figures['peak_mib']:>10.0f}"
         )
 
 
