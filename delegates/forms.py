@@ -3,6 +3,8 @@ from django import forms
 from conference.models import Conference
 from delegates.importing.tables import FILE_ORDER
 
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a 1,000-delegate summit's largest file is well under 1 MB
+
 
 class ScenarioImportForm(forms.Form):
     conference = forms.ModelChoiceField(
@@ -23,6 +25,12 @@ class ScenarioImportForm(forms.Form):
         cleaned = super().clean()
         if not any(cleaned.get(name) for name in FILE_ORDER):
             raise forms.ValidationError("Choose at least one CSV file to import.")
+        for name in FILE_ORDER:
+            upload = cleaned.get(name)
+            if upload and upload.size > MAX_FILE_BYTES:
+                self.add_error(
+                    name, f"{name} is {upload.size / 2**20:.1f} MB; files up to {MAX_FILE_BYTES / 2**20:.0f} MB are accepted."
+                )
         return cleaned
 
     def scenario_files(self) -> dict[str, bytes]:

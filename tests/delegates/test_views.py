@@ -63,3 +63,13 @@ def test_submitting_no_file_says_so(client, organizer):
     client.force_login(organizer)
     response = client.post(reverse("import"), {})
     assert "Choose at least one CSV file to import." in response.content.decode()
+
+
+def test_an_oversized_file_is_refused_next_to_its_field(client, organizer, monkeypatch):
+    monkeypatch.setattr("delegates.forms.MAX_FILE_BYTES", 2**20)
+    client.force_login(organizer)
+    files = dict(VALID)
+    files["delegates.csv"] += "P9,Big,File,PA,,no,HIL,,,,,,,,,no\n" * 40_000
+    page = client.post(reverse("import"), uploads(files)).content.decode()
+    assert "delegates.csv is 1.3 MB; files up to 1 MB are accepted." in page
+    assert Delegate.objects.count() == 0
