@@ -29,7 +29,8 @@ class ScenarioImportForm(forms.Form):
             upload = cleaned.get(name)
             if upload and upload.size > MAX_FILE_BYTES:
                 self.add_error(
-                    name, f"{name} is {upload.size / 2**20:.1f} MB; files up to {MAX_FILE_BYTES / 2**20:.0f} MB are accepted."
+                    name,
+                    f"{name} is {upload.size / 2**20:.1f} MB; files up to {MAX_FILE_BYTES / 2**20:.0f} MB are accepted.",
                 )
         return cleaned
 
