@@ -28,10 +28,8 @@ class ScenarioImportForm(forms.Form):
         for name in FILE_ORDER:
             upload = cleaned.get(name)
             if upload and upload.size > MAX_FILE_BYTES:
-                self.add_error(
-                    name,
-                    f"{name} is {upload.size / 2**20:.1f} MB; files up to {MAX_FILE_BYTES / 2**20:.0f} MB are accepted.",
-                )
+                size, limit = upload.size / 2**20, MAX_FILE_BYTES / 2**20
+                self.add_error(name, f"{name} is {size:.1f} MB; files up to {limit:.0f} MB are accepted.")
         return cleaned
 
     def scenario_files(self) -> dict[str, bytes]:
