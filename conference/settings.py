@@ -115,6 +115,12 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 
+# Scheduling. Changes to the inputs queue a recompute; changes within the debounce share one run.
+SCHEDULE_AUTO_RECOMPUTE = env_bool("SCHEDULE_AUTO_RECOMPUTE", default=True)
+SCHEDULE_DEBOUNCE_SECONDS = env_int("SCHEDULE_DEBOUNCE_SECONDS", 5)
+# An OSRM-compatible routing service (its /table endpoint) replaces the travel-time formula when set.
+ROUTING_SERVICE_URL = env_str("ROUTING_SERVICE_URL")
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (8.98, -79.52),
     "DEFAULT_ZOOM": 12,

@@ -167,6 +167,7 @@ class ScheduleRun(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done while running.")
+    input_hash = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the inputs the run used.")
     metrics = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
 
@@ -195,6 +196,11 @@ class ScheduleVersion(models.Model):
     run = models.OneToOneField(ScheduleRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="version")
     computed_at = models.DateTimeField()
     is_current = models.BooleanField(default=False)
+    input_hash = models.CharField(max_length=64, blank=True)
+    metrics = models.JSONField(default=dict, blank=True)
+    skipped = models.JSONField(
+        default=list, blank=True, help_text="Sessions delegates cannot attend: conflicts and unreachable ones."
+    )
 
     class Meta:
         ordering = ["conference", "-number"]
@@ -222,11 +228,15 @@ class Movement(models.Model):
     """A delegate's need to get from one place to another within time windows, and how it is served."""
 
     version = models.ForeignKey(ScheduleVersion, on_delete=models.CASCADE, related_name="movements")
-    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="movements")
+    code = models.CharField(max_length=80, help_text="The scheduler's id of the movement within the version.")
+    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, null=True, blank=True, related_name="movements")
+    seats = models.PositiveSmallIntegerField(default=1)
     kind = models.CharField(max_length=16, choices=MovementKind.choices)
     from_venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
     to_venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
     earliest_pickup = models.DateTimeField()
+    latest_pickup = models.DateTimeField()
+    earliest_dropoff = models.DateTimeField()
     latest_dropoff = models.DateTimeField()
     session = models.ForeignKey(Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="movements")
     request = models.ForeignKey(
@@ -242,10 +252,20 @@ class Movement(models.Model):
             models.CheckConstraint(
                 condition=Q(latest_dropoff__gt=F("earliest_pickup")), name="movement_window_ordered"
             ),
+            models.CheckConstraint(
+                condition=Q(latest_pickup__gte=F("earliest_pickup"), latest_dropoff__gte=F("earliest_dropoff")),
+                name="movement_pickup_and_dropoff_windows_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(delegate__isnull=False) | Q(request__isnull=False), name="movement_has_a_passenger"
+            ),
+            models.CheckConstraint(condition=Q(seats__gt=0), name="movement_has_seats"),
+            models.UniqueConstraint(fields=["version", "code"], name="movement_code_unique_in_version"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.delegate.external_id} {self.from_venue.code}->{self.to_venue.code} ({self.kind})"
+        who = self.delegate.external_id if self.delegate_id else f"request {self.request_id}"
+        return f"{who} {self.from_venue.code}->{self.to_venue.code} ({self.kind})"
 
 
 class Trip(models.Model):

@@ -17,6 +17,17 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def tasks_in_process(settings):
+    """Tasks run in the test's own process unless a test starts a real worker (see tests/logistics/test_worker.py)."""
+    from conference.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = True
+
+
 def shared_scenario(name: str) -> Path:
     folder = SHARED_SCENARIOS / name
     if not folder.is_dir():

@@ -167,7 +167,10 @@ class MovementFactory(factory.django.DjangoModelFactory):
     kind = "to_session"
     from_venue = factory.SelfAttribute("delegate.hotel")
     to_venue = factory.SubFactory(VenueFactory, conference=factory.SelfAttribute("..version.conference"))
+    code = factory.Sequence(lambda n: f"M{n}")
     earliest_pickup = MORNING - timedelta(hours=1)
+    latest_pickup = MORNING - timedelta(minutes=40)
+    earliest_dropoff = MORNING - timedelta(minutes=45)
     latest_dropoff = MORNING - timedelta(minutes=10)
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, models, transaction
 
 from conference.models import Conference, Session, Venue
@@ -12,6 +13,8 @@ from delegates.importing.tables import CONFERENCE_FILE, FILE_ORDER, RowError, Ta
 from delegates.models import Attendance, Delegate, Delegation
 from delegates.selectors import attendance_warnings
 from logistics.models import Vehicle
+from logistics.services import schedule_recompute_request
+from logistics.signals import triggers_paused
 
 MODELS: dict[str, type[models.Model]] = {
     "venues.csv": Venue,
@@ -43,6 +46,7 @@ class ImportReport:
     counts: dict[str, FileCounts] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    recompute_run: int | None = None  # the schedule run the import queued
 
     @property
     def ok(self) -> bool:
@@ -55,6 +59,7 @@ class ImportReport:
             "counts": {name: vars(counts) for name, counts in self.counts.items()},
             "errors": [vars(error) | {"text": str(error)} for error in self.errors],
             "warnings": self.warnings,
+            "recompute_run": self.recompute_run,
         }
 
     def as_text(self) -> str:
@@ -71,6 +76,8 @@ class ImportReport:
         if self.warnings:
             lines.append(f"{len(self.warnings)} warning(s):")
             lines += [f"  {warning}" for warning in self.warnings]
+        if self.recompute_run:
+            lines.append(f"Schedule recompute requested (run {self.recompute_run}).")
         return "\n".join(lines)
 
 
@@ -87,10 +94,13 @@ def scenario_folder_files(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in FILE_ORDER if (folder / name).is_file()}
 
 
-def scenario_import(*, files: dict[str, bytes], conference: Conference | None = None) -> ImportReport:
+def scenario_import(
+    *, files: dict[str, bytes], conference: Conference | None = None, recompute: bool | None = None
+) -> ImportReport:
     """Import the given CSV files (by contract name) into `conference`, or the one conference.csv names.
 
-    Nothing is written unless every file is free of errors; the report lists them all.
+    Nothing is written unless every file is free of errors; the report lists them all. A successful
+    import queues a schedule recompute (unless `recompute` is False or automatic recomputes are off).
     """
     report = ImportReport(conference=conference.code if conference else None)
     unknown = sorted(set(files) - set(FILE_ORDER))
@@ -151,7 +161,7 @@ def scenario_import(*, files: dict[str, bytes], conference: Conference | None = 
         return report
 
     try:
-        with transaction.atomic():
+        with triggers_paused(), transaction.atomic():
             conference = _write(report, conference, conference_row, tables)
     except IntegrityError as exc:
         report.errors.append(
@@ -160,6 +170,8 @@ def scenario_import(*, files: dict[str, bytes], conference: Conference | None = 
         return report
     report.conference = conference.code
     report.warnings = attendance_warnings(conference=conference)
+    if recompute if recompute is not None else settings.SCHEDULE_AUTO_RECOMPUTE:
+        report.recompute_run = schedule_recompute_request(conference_id=conference.pk, trigger="import").pk
     return report
 
 

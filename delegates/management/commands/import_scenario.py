@@ -20,8 +20,11 @@ class Command(BaseCommand):
             help="Code of an existing conference to import into (needed when the folder has no conference.csv).",
         )
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        parser.add_argument(
+            "--no-recompute", action="store_true", help="Do not queue a schedule recompute after the import."
+        )
 
-    def handle(self, *args, folder: Path, conference: str | None, json: bool, **options):
+    def handle(self, *args, folder: Path, conference: str | None, json: bool, no_recompute: bool, **options):
         try:
             files = scenario_folder_files(folder)
         except FileNotFoundError as exc:
@@ -31,7 +34,7 @@ class Command(BaseCommand):
             target = Conference.objects.filter(code=conference).first()
             if target is None:
                 raise CommandError(f"There is no conference with code {conference!r}.")
-        report = scenario_import(files=files, conference=target)
+        report = scenario_import(files=files, conference=target, recompute=False if no_recompute else None)
         self.stdout.write(_json_dumps(report.as_dict()) if json else report.as_text())
         if not report.ok:
             raise CommandError(f"Nothing was imported from {folder}: {len(report.errors)} problem(s).")

@@ -1,0 +1,77 @@
+"""Group movements into parties that may ride together, cut to sizes a vehicle can take."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from logistics.scheduling.model import Car, Movement
+
+
+@dataclass(frozen=True)
+class Party:
+    id: str
+    movements: tuple[Movement, ...]
+    origin: str
+    destination: str
+    earliest_pickup: datetime
+    latest_pickup: datetime
+    earliest_dropoff: datetime
+    latest_dropoff: datetime
+    exclusive: bool  # nobody else on board while it rides
+    armoured: bool
+    accessible: bool
+
+    @property
+    def seats(self) -> int:
+        return sum(movement.seats for movement in self.movements)
+
+
+@dataclass(frozen=True)
+class PartyOptions:
+    shared_size: int = 4  # shared parties are cut into groups of at most this many: small cars can take them
+    exclusive_size: int = 8  # a delegation riding alone: at most a van-load per group
+
+
+def build_parties(movements: list[Movement], cars: list[Car], options: PartyOptions = PartyOptions()) -> list[Party]:
+    """People with the same origin, destination and windows, who may share a vehicle, in groups.
+
+    A VIP rides only with VIPs of the same delegation, in an armoured vehicle; a separate_transport
+    delegation rides only with itself; a person who needs an accessible vehicle rides in one, so
+    they form their own groups. Requests ride alone.
+    """
+    armoured_seats = max((car.seats for car in cars if car.armoured), default=1)
+    groups: dict[tuple, list[Movement]] = defaultdict(list)
+    for movement in movements:
+        if movement.kind == "request":
+            compat: tuple = ("request", movement.id)
+        elif movement.vip:
+            compat = ("vip", movement.delegation, movement.accessible)
+        elif movement.separate:
+            compat = ("separate", movement.delegation, movement.accessible)
+        else:
+            compat = ("shared", movement.accessible)
+        key = (movement.origin, movement.destination, movement.latest_pickup, movement.latest_dropoff, compat)
+        groups[key].append(movement)
+    parties = []
+    for key in sorted(groups, key=lambda k: (k[2], k[0], k[1], k[3], k[4])):
+        members = sorted(groups[key], key=lambda m: m.id)
+        kind = key[4][0]
+        size = {"vip": armoured_seats, "separate": options.exclusive_size, "shared": options.shared_size}.get(kind)
+        chunks = [members] if size is None else [members[i : i + size] for i in range(0, len(members), size)]
+        for chunk in chunks:
+            parties.append(
+                Party(
+                    id=f"P{len(parties) + 1}",
+                    movements=tuple(chunk),
+                    origin=key[0],
+                    destination=key[1],
+                    earliest_pickup=max(m.earliest_pickup for m in chunk),
+                    latest_pickup=min(m.latest_pickup for m in chunk),
+                    earliest_dropoff=max(m.earliest_dropoff for m in chunk),
+                    latest_dropoff=min(m.latest_dropoff for m in chunk),
+                    exclusive=kind in ("vip", "separate", "request"),
+                    armoured=kind == "vip",
+                    accessible=any(m.accessible for m in chunk),
+                )
+            )
+    return parties

@@ -1,0 +1,312 @@
+"""Recompute and publish movement schedules.
+
+A recompute is a ScheduleRun: queued when inputs change (a burst of changes shares one queued run),
+claimed by exactly one worker, solved day by day (in parallel on several workers when a broker is
+configured), checked by the validator, and published as a new current ScheduleVersion in one
+transaction. A failed or superseded run never touches the published schedule.
+"""
+
+import dataclasses
+import hashlib
+import json
+import logging
+import traceback
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from conference.models import Conference, Session, Venue
+from delegates.models import Delegate
+from logistics.models import (
+    Movement,
+    PassengerAction,
+    ResourceRequest,
+    RunStatus,
+    ScheduleRun,
+    ScheduleVersion,
+    Stop,
+    StopPassenger,
+    Trip,
+    Vehicle,
+)
+from logistics.scheduling.planner import PlanOptions, Prepared, assemble, prepare, solve_day
+from logistics.scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
+from logistics.scheduling.validate import validate
+from logistics.selectors import scheduling_scenario
+
+logger = logging.getLogger(__name__)
+MAX_TRIGGER_LENGTH = 200
+
+
+class ScheduleRejected(Exception):
+    def __init__(self, violations: list[str]):
+        super().__init__(f"the validator rejected the schedule: {len(violations)} violation(s)")
+        self.violations = violations
+
+
+def schedule_recompute_request(*, conference_id: int, trigger: str, user=None) -> ScheduleRun:
+    """Queue a recompute once the current transaction commits. Changes in a burst share one queued run."""
+    from logistics.tasks import recompute_schedule
+
+    with transaction.atomic():
+        run = (
+            ScheduleRun.objects.select_for_update()
+            .filter(conference_id=conference_id, status=RunStatus.QUEUED)
+            .order_by("created_at")
+            .first()
+        )
+        if run is not None:
+            if trigger not in run.trigger:
+                run.trigger = _joined(run.trigger, trigger)
+                run.save(update_fields=["trigger"])
+            return run
+        run = ScheduleRun.objects.create(
+            conference_id=conference_id, trigger=trigger[:MAX_TRIGGER_LENGTH], triggered_by=user
+        )
+    delay = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.SCHEDULE_DEBOUNCE_SECONDS
+    transaction.on_commit(
+        lambda: recompute_schedule.apply_async(
+            kwargs={"conference_id": conference_id, "run_id": run.pk}, countdown=delay
+        )
+    )
+    return run
+
+
+def schedule_recompute(
+    *, conference_id: int, run_id: int | None = None, parallel: bool | None = None
+) -> ScheduleRun | None:
+    """Claim the queued run (or start one), compute the schedule, and publish it. Safe to call twice."""
+    run = _claim(conference_id=conference_id, run_id=run_id)
+    if run is None:
+        return None
+    try:
+        conference = run.conference
+        prepared, input_hash = _prepare(conference)
+        ScheduleRun.objects.filter(pk=run.pk).update(input_hash=input_hash, progress=5)
+        current = ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
+        if current is not None and current.input_hash == input_hash:
+            _finish(run, RunStatus.SUCCEEDED, metrics={**current.metrics, "unchanged": True, "version": current.number})
+            return _reload(run)
+        if parallel is None:
+            parallel = not settings.CELERY_TASK_ALWAYS_EAGER and len(prepared.days) > 1
+        if parallel:
+            from celery import chord
+
+            from logistics.tasks import publish_schedule, solve_schedule_day
+
+            chord(solve_schedule_day.s(day=day, run_id=run.pk) for day in prepared.days)(
+                publish_schedule.s(run_id=run.pk)
+            )
+            return _reload(run)
+        results = []
+        for day in prepared.days:
+            results.append(solve_day(day))
+            schedule_run_progress(run_id=run.pk, days=len(prepared.days))
+        return schedule_publish(run_id=run.pk, results=results, prepared=prepared)
+    except Exception as exc:  # the run records any failure; the published schedule stays as it was
+        logger.exception("schedule run %s failed", run.pk)
+        _finish(run, RunStatus.FAILED, error=_describe(exc))
+        return _reload(run)
+
+
+def schedule_run_progress(*, run_id: int, days: int) -> None:
+    step = max(1, 90 // max(days, 1))
+    ScheduleRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=F("progress") + step)
+
+
+def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | None = None) -> ScheduleRun:
+    """Assemble the solved days, validate, and make the result the current version in one transaction."""
+    run = ScheduleRun.objects.select_related("conference").get(pk=run_id)
+    try:
+        if prepared is None:  # a worker's callback: read the inputs again, they must not have changed
+            prepared, input_hash = _prepare(run.conference)
+            if input_hash != run.input_hash:
+                _finish(run, RunStatus.SUPERSEDED, error="the inputs changed while the run was computing")
+                schedule_recompute_request(conference_id=run.conference_id, trigger="inputs changed during a run")
+                return _reload(run)
+        schedule = assemble(prepared, results)
+        violations = validate(prepared.scenario, schedule, prepared.matrix)
+        if violations:
+            raise ScheduleRejected(violations)
+        schedule.metrics["seconds"] = round((timezone.now() - run.started_at).total_seconds(), 2)
+        with transaction.atomic():
+            conference = Conference.objects.select_for_update().get(pk=run.conference_id)
+            newer = ScheduleVersion.objects.filter(
+                conference=conference, is_current=True, run__created_at__gt=run.created_at
+            ).exists()
+            if newer:
+                _finish(run, RunStatus.SUPERSEDED, error="a newer run already published its schedule")
+                return _reload(run)
+            version = _write_version(conference, run, prepared, schedule)
+            _finish(run, RunStatus.SUCCEEDED, metrics={**schedule.metrics, "version": version.number})
+    except Exception as exc:
+        logger.exception("publishing run %s failed", run_id)
+        _finish(run, RunStatus.FAILED, error=_describe(exc))
+    return _reload(run)
+
+
+def travel_matrix_for(places: dict, rules) -> TravelMatrix:
+    if settings.ROUTING_SERVICE_URL:
+        return osrm_matrix(places, settings.ROUTING_SERVICE_URL)
+    return formula_matrix(places, rules)
+
+
+def _prepare(conference: Conference) -> tuple[Prepared, str]:
+    scenario = scheduling_scenario(conference=conference)
+    matrix = travel_matrix_for(scenario.places, scenario.rules)
+    options = PlanOptions()
+    prepared = prepare(scenario, options, matrix)
+    fingerprint = json.dumps(
+        {
+            "scenario": dataclasses.asdict(dataclasses.replace(scenario, zone=None)),
+            "zone": str(scenario.zone),
+            "matrix": matrix.to_dict(),
+            "options": options.to_dict(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return prepared, hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+def _claim(*, conference_id: int, run_id: int | None) -> ScheduleRun | None:
+    now = timezone.now()
+    queued = ScheduleRun.objects.filter(conference_id=conference_id, status=RunStatus.QUEUED)
+    if run_id is None:
+        if not Conference.objects.filter(pk=conference_id).exists():
+            return None
+        run = ScheduleRun.objects.create(conference_id=conference_id, trigger="recompute", status=RunStatus.QUEUED)
+        run_id = run.pk
+    if (
+        ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING, started_at=now)
+        != 1
+    ):
+        return None  # another worker has it, or it is done
+    run = ScheduleRun.objects.select_related("conference").get(pk=run_id)
+    # queued runs from before this one are covered by it: it reads the inputs now
+    covered = queued.filter(created_at__lte=run.created_at).exclude(pk=run_id)
+    for older in covered:
+        run.trigger = _joined(run.trigger, older.trigger)
+    covered.update(status=RunStatus.SUPERSEDED, finished_at=now, error=f"covered by run {run_id}")
+    run.save(update_fields=["trigger"])
+    return run
+
+
+def _finish(run: ScheduleRun, status: str, *, metrics: dict | None = None, error: str = "") -> None:
+    ScheduleRun.objects.filter(pk=run.pk).update(
+        status=status,
+        finished_at=timezone.now(),
+        progress=100 if status == RunStatus.SUCCEEDED else F("progress"),
+        metrics=metrics or {},
+        error=error,
+    )
+
+
+def _reload(run: ScheduleRun) -> ScheduleRun:
+    run.refresh_from_db()
+    return run
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ScheduleRejected):
+        shown = exc.violations[:50]
+        more = len(exc.violations) - len(shown)
+        return "\n".join([str(exc), *shown, *([f"... and {more} more"] if more else [])])
+    return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+
+
+def _joined(existing: str, addition: str) -> str:
+    text = f"{existing}; {addition}" if existing else addition
+    return text if len(text) <= MAX_TRIGGER_LENGTH else text[: MAX_TRIGGER_LENGTH - 3] + "..."
+
+
+def _write_version(conference: Conference, run: ScheduleRun, prepared: Prepared, schedule) -> ScheduleVersion:
+    number = (ScheduleVersion.objects.filter(conference=conference).aggregate(top=Max("number"))["top"] or 0) + 1
+    ScheduleVersion.objects.filter(conference=conference, is_current=True).update(is_current=False)
+    delegates = dict(Delegate.objects.filter(conference=conference).values_list("external_id", "pk"))
+    venues = dict(Venue.objects.filter(conference=conference).values_list("code", "pk"))
+    sessions = dict(Session.objects.filter(conference=conference).values_list("code", "pk"))
+    vehicles = dict(Vehicle.objects.filter(conference=conference).values_list("callsign", "pk"))
+    requests = {
+        f"REQ-{pk}": pk for pk in ResourceRequest.objects.filter(conference=conference).values_list("pk", flat=True)
+    }
+    reasons = {u.movement: u.reason for u in schedule.unserved if u.movement is not None}
+    version = ScheduleVersion.objects.create(
+        conference=conference,
+        number=number,
+        run=run,
+        computed_at=timezone.now(),
+        is_current=True,
+        input_hash=run.input_hash,
+        metrics=schedule.metrics,
+        skipped=[
+            {"delegate": u.passenger, "session": u.session, "to": u.destination, "reason": u.reason}
+            for u in schedule.unserved
+            if u.movement is None
+        ],
+    )
+    movement_rows = Movement.objects.bulk_create(
+        [
+            Movement(
+                version=version,
+                code=m.id,
+                delegate_id=delegates.get(m.passenger) if m.ride is None else None,
+                request_id=requests.get(m.ride) if m.ride else None,
+                seats=m.seats,
+                kind=m.kind,
+                from_venue_id=venues[m.origin],
+                to_venue_id=venues[m.destination],
+                earliest_pickup=m.earliest_pickup,
+                latest_pickup=m.latest_pickup,
+                earliest_dropoff=m.earliest_dropoff,
+                latest_dropoff=m.latest_dropoff,
+                session_id=sessions.get(m.session) if m.session else None,
+                unserved_reason=reasons.get(m.id, ""),
+            )
+            for m in schedule.movements
+        ],
+        batch_size=1000,
+    )
+    movement_pk = {row.code: row.pk for row in movement_rows}
+    trip_rows = Trip.objects.bulk_create(
+        [
+            Trip(
+                version=version,
+                code=trip.id,
+                vehicle_id=vehicles[trip.vehicle],
+                starts_at=trip.stops[0].arrive_at,
+                ends_at=trip.stops[-1].depart_at,
+            )
+            for trip in schedule.trips
+        ],
+        batch_size=1000,
+    )
+    stop_rows, passengers = [], []
+    for trip, row in zip(schedule.trips, trip_rows, strict=True):
+        for sequence, stop in enumerate(trip.stops, start=1):
+            stop_rows.append(
+                Stop(
+                    trip_id=row.pk,
+                    sequence=sequence,
+                    venue_id=venues[stop.place],
+                    arrive_at=stop.arrive_at,
+                    depart_at=stop.depart_at,
+                )
+            )
+    stop_rows = Stop.objects.bulk_create(stop_rows, batch_size=2000)
+    stops = iter(stop_rows)
+    for trip in schedule.trips:
+        for stop in trip.stops:
+            row = next(stops)
+            passengers += [
+                StopPassenger(stop_id=row.pk, movement_id=movement_pk[m], action=PassengerAction.BOARD)
+                for m in stop.board
+            ]
+            passengers += [
+                StopPassenger(stop_id=row.pk, movement_id=movement_pk[m], action=PassengerAction.ALIGHT)
+                for m in stop.alight
+            ]
+    StopPassenger.objects.bulk_create(passengers, batch_size=2000)
+    return version

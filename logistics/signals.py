@@ -1,0 +1,64 @@
+"""Changes to the scheduler's inputs queue a recompute once they are committed."""
+
+import contextlib
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from conference.models import Conference, Session, Venue
+from delegates.models import Attendance, Delegate, Delegation
+from logistics.models import RequestKind, ResourceRequest, Vehicle
+
+_paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
+
+# fields of a vehicle that the logistics staff change all day without changing the plan's inputs
+LIVE_VEHICLE_FIELDS = {"last_latitude", "last_longitude", "last_position_at"}
+
+
+def _conference_id(instance) -> int | None:
+    if isinstance(instance, Conference):
+        return instance.pk
+    if isinstance(instance, Attendance):
+        return Session.objects.filter(pk=instance.session_id).values_list("conference_id", flat=True).first()
+    return instance.conference_id
+
+
+def input_changed(sender, instance, created=None, update_fields=None, raw=False, **kwargs) -> None:
+    if raw or _paused.get() or not settings.SCHEDULE_AUTO_RECOMPUTE:
+        return
+    if sender is Vehicle and update_fields and set(update_fields) <= LIVE_VEHICLE_FIELDS:
+        return
+    if sender is ResourceRequest and instance.kind != RequestKind.VEHICLE:
+        return
+    conference_id = _conference_id(instance)
+    if conference_id is None:
+        return
+    action = "deleted" if created is None else ("added" if created else "changed")
+    trigger = f"{sender._meta.verbose_name} {instance} {action}"
+    # after commit, so that a whole deleted conference (and its cascade) asks for nothing
+    transaction.on_commit(lambda: _request(conference_id, trigger))
+
+
+def _request(conference_id: int, trigger: str) -> None:
+    from logistics.services import schedule_recompute_request
+
+    if Conference.objects.filter(pk=conference_id).exists():
+        schedule_recompute_request(conference_id=conference_id, trigger=trigger)
+
+
+@contextlib.contextmanager
+def triggers_paused():
+    """For bulk writers (the importer) that ask for one recompute themselves when they are done."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
+def connect() -> None:
+    for model in (Conference, Venue, Session, Delegation, Delegate, Attendance, Vehicle, ResourceRequest):
+        post_save.connect(input_changed, sender=model, dispatch_uid=f"schedule-input-saved-{model.__name__}")
+        post_delete.connect(input_changed, sender=model, dispatch_uid=f"schedule-input-deleted-{model.__name__}")

@@ -1,0 +1,189 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from conference.models import Conference
+from delegates.importing.service import scenario_folder_files, scenario_import
+from logistics.models import Movement, RunStatus, ScheduleRun, ScheduleVersion, StopPassenger, Trip
+from logistics.scheduling.planner import solve_day
+from logistics.scheduling.validate import validate
+from logistics.selectors import scheduling_scenario
+from logistics.services import (
+    _prepare,
+    schedule_publish,
+    schedule_recompute,
+    schedule_recompute_request,
+)
+from tests.factories import (
+    MORNING,
+    VehicleFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_recompute_publishes_a_valid_schedule_as_the_current_version(small_conference):
+    run = schedule_recompute(conference_id=small_conference.pk)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.progress == 100 and run.finished_at >= run.started_at
+    version = ScheduleVersion.objects.get(conference=small_conference, is_current=True)
+    assert version.number == 1 and version.run == run
+    assert run.metrics["movements"] == 6 and run.metrics["served"] == 6
+    assert Movement.objects.filter(version=version, unserved_reason="").count() == 6
+    vip_rides = StopPassenger.objects.filter(movement__delegate__external_id="D1", action="board")
+    assert {p.stop.trip.vehicle.callsign for p in vip_rides} == {"ARM-01"}
+
+
+def test_unchanged_inputs_make_the_second_run_a_no_op(small_conference):
+    first = schedule_recompute(conference_id=small_conference.pk)
+    second = schedule_recompute(conference_id=small_conference.pk)
+    assert second.status == RunStatus.SUCCEEDED and second.metrics["unchanged"] is True
+    assert ScheduleVersion.objects.filter(conference=small_conference).count() == 1
+    assert second.metrics["version"] == first.metrics["version"] == 1
+
+
+def test_changed_inputs_make_a_new_version_and_keep_the_old_one(small_conference):
+    schedule_recompute(conference_id=small_conference.pk)
+    VehicleFactory(
+        conference=small_conference, callsign="BUS-01", seats=40, depot=small_conference.venues.get(code="DEP")
+    )
+    run = schedule_recompute(conference_id=small_conference.pk)
+    assert run.metrics["version"] == 2
+    assert list(ScheduleVersion.objects.filter(conference=small_conference).values_list("number", "is_current")) == [
+        (2, True),
+        (1, False),
+    ]
+
+
+def test_a_failed_run_leaves_the_published_schedule_untouched(small_conference, settings):
+    schedule_recompute(conference_id=small_conference.pk)
+    trips_before = list(Trip.objects.values_list("pk", flat=True))
+    VehicleFactory(
+        conference=small_conference, callsign="BUS-01", seats=40, depot=small_conference.venues.get(code="DEP")
+    )
+    settings.ROUTING_SERVICE_URL = "http://127.0.0.1:9/"  # nothing listens there: the travel table cannot be had
+    run = schedule_recompute(conference_id=small_conference.pk)
+    assert run.status == RunStatus.FAILED
+    assert "routing service" in run.error
+    current = ScheduleVersion.objects.get(conference=small_conference, is_current=True)
+    assert current.number == 1
+    assert list(Trip.objects.values_list("pk", flat=True)) == trips_before
+
+
+def test_publishing_refuses_a_schedule_the_validator_rejects(small_conference):
+    schedule_recompute(conference_id=small_conference.pk)
+    VehicleFactory(
+        conference=small_conference, callsign="BUS-01", seats=40, depot=small_conference.venues.get(code="DEP")
+    )
+    prepared, input_hash = _prepare(small_conference)
+    results = [solve_day(day) for day in prepared.days]
+    # a tampered result: the VIP's armoured ride is handed to a van
+    for result in results:
+        if "ARM-01" in result["visits"]:
+            result["visits"]["VAN-02"] = result["visits"].pop("ARM-01")
+            result["depots"]["VAN-02"] = result["depots"]["ARM-01"]
+    run = ScheduleRun.objects.create(
+        conference=small_conference,
+        trigger="test",
+        status=RunStatus.RUNNING,
+        started_at=timezone.now(),
+        input_hash=input_hash,
+    )
+    run = schedule_publish(run_id=run.pk, results=results, prepared=prepared)
+    assert run.status == RunStatus.FAILED
+    assert "the validator rejected the schedule" in run.error and "is not armoured" in run.error
+    assert ScheduleVersion.objects.get(conference=small_conference, is_current=True).number == 1
+
+
+def test_a_burst_of_changes_shares_one_queued_run(small_conference, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = schedule_recompute_request(conference_id=small_conference.pk, trigger="vehicle VAN-01 changed")
+        second = schedule_recompute_request(conference_id=small_conference.pk, trigger="delegate D2 changed")
+    assert first.pk == second.pk
+    assert ScheduleRun.objects.get().trigger == "vehicle VAN-01 changed; delegate D2 changed"
+    assert len(callbacks) == 1
+
+
+def test_edits_to_inputs_queue_a_recompute_after_commit(small_conference, django_capture_on_commit_callbacks):
+    delegate = small_conference.delegates.get(external_id="D2")
+    with django_capture_on_commit_callbacks(execute=True):
+        delegate.role = "Advisor"
+        delegate.save()
+    run = ScheduleRun.objects.get(conference=small_conference)
+    assert "D2" in run.trigger
+    assert run.status == RunStatus.SUCCEEDED  # no broker in this test: the task ran in-process
+
+
+def test_position_updates_do_not_queue_a_recompute(small_conference, django_capture_on_commit_callbacks):
+    vehicle = small_conference.vehicles.get(callsign="VAN-01")
+    vehicle.last_latitude, vehicle.last_longitude, vehicle.last_position_at = 8.98, -79.52, MORNING
+    with django_capture_on_commit_callbacks(execute=True):
+        vehicle.save(update_fields=["last_latitude", "last_longitude", "last_position_at"])
+    assert not ScheduleRun.objects.exists()
+
+
+def test_a_run_is_claimed_once(small_conference):
+    run = ScheduleRun.objects.create(conference=small_conference, trigger="test")
+    assert schedule_recompute(conference_id=small_conference.pk, run_id=run.pk).status == RunStatus.SUCCEEDED
+    assert schedule_recompute(conference_id=small_conference.pk, run_id=run.pk) is None
+    assert ScheduleVersion.objects.count() == 1
+
+
+def test_commands_print_the_run_summary_and_the_contract_export(small_conference, capsys):
+    with pytest.raises(CommandError, match="no published schedule"):
+        call_command("export_schedule", small_conference.code)
+    call_command("recompute_schedule", small_conference.code, "--wait")
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["status"] == "succeeded" and summary["served"] == 6 and summary["unserved"] == 0
+    assert {"movements", "unserved_by_reason", "vehicles_used", "vehicle_km", "seconds"} <= summary.keys()
+    call_command("export_schedule", small_conference.code)
+    export = json.loads(capsys.readouterr().out)
+    assert export["conference"] == small_conference.code and export["version"] == 1
+    assert export["computed_at"].endswith("-05:00")
+    stops = [stop for trip in export["trips"] for stop in trip["stops"]]
+    assert all(stop["arrive_at"].endswith("-05:00") for stop in stops)
+    boarded = sorted(d for stop in stops for d in stop["board"])
+    assert boarded == ["D1", "D1", "D2", "D2", "D3", "D3"]
+    assert export["unserved"] == []
+    with pytest.raises(CommandError, match="no conference with code"):
+        call_command("recompute_schedule", "NOPE")
+
+
+@pytest.mark.slow
+def test_panama_small_is_scheduled_with_zero_violations(panama_small):
+    report = scenario_import(files=scenario_folder_files(panama_small), recompute=False)
+    conference = Conference.objects.get(code=report.conference)
+    run = schedule_recompute(conference_id=conference.pk)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    metrics = run.metrics
+    assert metrics["served"] + sum(metrics["unserved_by_reason"].values()) >= metrics["movements"]
+    # read back from the database, the published schedule still keeps every rule
+    prepared, _ = _prepare(conference)
+    assert validate(scheduling_scenario(conference=conference), prepared_schedule_from_db(conference, prepared)) == []
+
+
+def prepared_schedule_from_db(conference, prepared):
+    from logistics.scheduling.model import Schedule, Unserved
+    from logistics.scheduling.model import Stop as PlainStop
+    from logistics.scheduling.model import Trip as PlainTrip
+
+    version = ScheduleVersion.objects.get(conference=conference, is_current=True)
+    trips = []
+    for trip in (
+        Trip.objects.filter(version=version)
+        .select_related("vehicle")
+        .prefetch_related("stops__venue", "stops__passengers__movement")
+    ):
+        stops = []
+        for stop in trip.stops.all():
+            board = tuple(p.movement.code for p in stop.passengers.all() if p.action == "board")
+            alight = tuple(p.movement.code for p in stop.passengers.all() if p.action == "alight")
+            stops.append(PlainStop(stop.venue.code, stop.arrive_at, stop.depart_at, board, alight))
+        trips.append(PlainTrip(trip.code, trip.vehicle.callsign, tuple(stops)))
+    unserved = [
+        Unserved(m.code, m.delegate.external_id if m.delegate_id else "", None, None, m.unserved_reason)
+        for m in Movement.objects.filter(version=version).exclude(unserved_reason="").select_related("delegate")
+    ]
+    return Schedule(trips=trips, movements=prepared.movements, unserved=unserved)
