@@ -55,10 +55,9 @@ def main() -> None:
     from conference.models import Conference
     from delegates.importing.service import scenario_folder_files, scenario_import
     from logistics.models import RunStatus, ScheduleRun
-    from logistics.services import schedule_recompute_request
-    from logistics.selectors import scheduling_scenario
     from logistics.scheduling.validate import validate
-    from tests.logistics.test_services import prepared_schedule_from_db
+    from logistics.selectors import published_schedule, scheduling_scenario
+    from logistics.services import schedule_recompute_request
 
     call_command("migrate", verbosity=0)
     report = scenario_import(files=scenario_folder_files(args.folder), recompute=False)
@@ -68,8 +67,23 @@ def main() -> None:
     worker = None
     if args.broker:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "conference", "worker", "--concurrency", str(args.workers),
-             "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip", "--without-mingle", "--pool", "prefork"],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "conference",
+                "worker",
+                "--concurrency",
+                str(args.workers),
+                "--loglevel",
+                "WARNING",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+                "--pool",
+                "prefork",
+            ],
             cwd=ROOT,
             env=os.environ.copy(),
         )
@@ -93,12 +107,11 @@ def main() -> None:
     run = ScheduleRun.objects.get(pk=run.pk)
     if run.status != RunStatus.SUCCEEDED:
         sys.exit(f"the run {run.status}: {run.error}")
-    from logistics.services import _prepare
-
-    prepared, _ = _prepare(conference)
-    violations = validate(scheduling_scenario(conference=conference), prepared_schedule_from_db(conference, prepared))
+    violations = validate(scheduling_scenario(conference=conference), published_schedule(conference=conference))
     metrics = run.metrics
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     figures = {
         "scenario": args.folder.name,
         "database": url.split(":")[0],

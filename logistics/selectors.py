@@ -3,8 +3,21 @@ from collections import defaultdict
 from conference.models import Conference, Session, Venue
 from conference.selectors import conference_movement_rules
 from delegates.models import Attendance, Delegate
-from logistics.models import RequestKind, RequestStatus, ResourceRequest, Vehicle
-from logistics.scheduling.model import Car, Event, Person, Ride, Scenario
+from logistics.models import (
+    Movement,
+    RequestKind,
+    RequestStatus,
+    ResourceRequest,
+    ScheduleVersion,
+    Stop,
+    StopPassenger,
+    Trip,
+    Vehicle,
+)
+from logistics.scheduling.model import Car, Event, Person, Ride, Scenario, Schedule, Unserved
+from logistics.scheduling.model import Movement as PlainMovement
+from logistics.scheduling.model import Stop as PlainStop
+from logistics.scheduling.model import Trip as PlainTrip
 
 
 def scheduling_scenario(*, conference: Conference) -> Scenario:
@@ -66,3 +79,58 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
         cars=cars,
         rides=rides,
     )
+
+
+def published_schedule(*, conference: Conference) -> Schedule | None:
+    """The current version as the scheduler's plain data, read back from the database (for the validator)."""
+    version = ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
+    if version is None:
+        return None
+    rows = Movement.objects.filter(version=version).select_related(
+        "delegate__delegation", "request__delegation", "from_venue", "to_venue", "session"
+    )
+    movements, unserved = [], []
+    for row in rows.order_by("earliest_pickup", "code"):
+        person = row.delegate
+        movement = PlainMovement(
+            id=row.code,
+            kind=row.kind,
+            passenger=person.external_id if person else f"REQ-{row.request_id}",
+            delegation=(person or row.request).delegation.code,
+            origin=row.from_venue.code,
+            destination=row.to_venue.code,
+            earliest_pickup=row.earliest_pickup,
+            latest_pickup=row.latest_pickup,
+            earliest_dropoff=row.earliest_dropoff,
+            latest_dropoff=row.latest_dropoff,
+            seats=row.seats,
+            vip=bool(person and person.vip),
+            separate=person.delegation.separate_transport if person else True,
+            accessible=bool(person and person.accessible_vehicle),
+            session=row.session.code if row.session else None,
+            ride=None if person else f"REQ-{row.request_id}",
+        )
+        movements.append(movement)
+        if row.unserved_reason:
+            unserved.append(
+                Unserved(movement.id, movement.passenger, movement.origin, movement.destination, row.unserved_reason)
+            )
+    codes = dict(Movement.objects.filter(version=version).values_list("pk", "code"))
+    actions: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"board": [], "alight": []})
+    passengers = StopPassenger.objects.filter(stop__trip__version=version).order_by("movement__code")
+    for stop_id, movement_id, action in passengers.values_list("stop_id", "movement_id", "action"):
+        actions[stop_id][action].append(codes[movement_id])
+    stops: dict[int, list[PlainStop]] = defaultdict(list)
+    stop_rows = Stop.objects.filter(trip__version=version).order_by("trip_id", "sequence")
+    for stop_id, trip_id, place, arrive_at, depart_at in stop_rows.values_list(
+        "pk", "trip_id", "venue__code", "arrive_at", "depart_at"
+    ):
+        done = actions.get(stop_id, {"board": [], "alight": []})
+        stops[trip_id].append(PlainStop(place, arrive_at, depart_at, tuple(done["board"]), tuple(done["alight"])))
+    trips = [
+        PlainTrip(code, callsign, tuple(stops[pk]))
+        for pk, code, callsign in Trip.objects.filter(version=version)
+        .order_by("starts_at", "code")
+        .values_list("pk", "code", "vehicle__callsign")
+    ]
+    return Schedule(trips=trips, movements=movements, unserved=unserved, metrics=version.metrics)

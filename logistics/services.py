@@ -33,7 +33,7 @@ from logistics.models import (
 )
 from logistics.scheduling.planner import PlanOptions, Prepared, assemble, prepare, solve_day
 from logistics.scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
-from logistics.scheduling.validate import validate
+from logistics.scheduling.validate import validate, without_movements
 from logistics.selectors import scheduling_scenario
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
                 schedule_recompute_request(conference_id=run.conference_id, trigger="inputs changed during a run")
                 return _reload(run)
         schedule = assemble(prepared, results)
+        schedule = _without_rule_breaking_movements(prepared, schedule)
         violations = validate(prepared.scenario, schedule, prepared.matrix)
         if violations:
             raise ScheduleRejected(violations)
@@ -145,6 +146,28 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
         logger.exception("publishing run %s failed", run_id)
         _finish(run, RunStatus.FAILED, error=_describe(exc))
     return _reload(run)
+
+
+def _without_rule_breaking_movements(prepared: Prepared, schedule):
+    """Movements the validator finds fault with are taken off their trips and listed as unserved, saying why;
+    what remains is validated again before anything is published."""
+    violations = validate(prepared.scenario, schedule, prepared.matrix)
+    if not violations or not all(getattr(v, "movements", ()) for v in violations):
+        return schedule
+    reasons = {}
+    for violation in violations:
+        for movement_id in violation.movements:
+            reasons.setdefault(movement_id, f"could not be fitted within the rules ({violation.split(': ', 1)[-1]})")
+    repaired = without_movements(schedule, reasons)
+    repaired.metrics = {**schedule.metrics, "served": schedule.metrics["served"] - len(reasons)}
+    repaired.metrics["unserved"] = schedule.metrics["unserved"] + len(reasons)
+    by_reason = dict(schedule.metrics["unserved_by_reason"])
+    by_reason["could not be fitted within the rules"] = by_reason.get("could not be fitted within the rules", 0) + len(
+        reasons
+    )
+    repaired.metrics["unserved_by_reason"] = by_reason
+    logger.warning("%d movement(s) broke a rule and were listed as unserved", len(reasons))
+    return repaired
 
 
 def travel_matrix_for(places: dict, rules) -> TravelMatrix:

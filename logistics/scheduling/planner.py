@@ -273,8 +273,10 @@ def _stops(path, parties, epoch, matrix: TravelMatrix, depot: int, dwell: timede
         return epoch + timedelta(seconds=value)
 
     grouped: list[list] = []  # [place index, first start, board, alight]
+    wait = int(dwell.total_seconds())
     for location, start, kind, party_id in path:
-        if not grouped or grouped[-1][0] != location:
+        # a visit that starts a full dwell after the stop began (the vehicle waited) is a stop of its own
+        if not grouped or grouped[-1][0] != location or start - grouped[-1][1] >= wait:
             grouped.append([location, start, [], []])
         ids = [m.id for m in parties[party_id].movements]
         (grouped[-1][2] if kind == "pickup" else grouped[-1][3]).extend(ids)

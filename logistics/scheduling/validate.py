@@ -2,12 +2,49 @@
 the optimiser's output, a manual edit or a schedule read back from the database all go through it.
 """
 
+import dataclasses
 from collections import defaultdict
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from logistics.scheduling.model import Car, Movement, Scenario, Schedule
+from logistics.scheduling.model import Car, Movement, Scenario, Schedule, Unserved
 from logistics.scheduling.travel import TravelMatrix, formula_matrix
+
+
+class Violation(str):
+    """A broken rule in words; `movements` names the movements it is about, when it is about some."""
+
+    movements: tuple[str, ...]
+
+    def __new__(cls, text: str, movements=()):
+        violation = super().__new__(cls, text)
+        violation.movements = tuple(movements)
+        return violation
+
+
+def without_movements(schedule: Schedule, reasons: dict[str, str]) -> Schedule:
+    """The schedule with these movements taken off their trips and listed as unserved with the given reason."""
+    by_id = {m.id: m for m in schedule.movements}
+    trips = [
+        dataclasses.replace(
+            trip,
+            stops=tuple(
+                dataclasses.replace(
+                    stop,
+                    board=tuple(m for m in stop.board if m not in reasons),
+                    alight=tuple(m for m in stop.alight if m not in reasons),
+                )
+                for stop in trip.stops
+            ),
+        )
+        for trip in schedule.trips
+    ]
+    unserved = list(schedule.unserved) + [
+        Unserved(m, by_id[m].passenger, by_id[m].origin, by_id[m].destination, reason, by_id[m].session)
+        for m, reason in sorted(reasons.items())
+        if m in by_id
+    ]
+    return dataclasses.replace(schedule, trips=trips, unserved=unserved)
 
 
 def validate(scenario: Scenario, schedule: Schedule, matrix: TravelMatrix | None = None) -> list[str]:
@@ -85,24 +122,34 @@ def validate(scenario: Scenario, schedule: Schedule, matrix: TravelMatrix | None
         _, alight_stop = alighted[movement_id]
         who = f"{movement.passenger} ({movement.kind} {movement.origin}->{movement.destination})"
         if board_stop.place != movement.origin:
-            problems.append(f"{who}: boards at {board_stop.place}, not at {movement.origin}")
+            problems.append(Violation(f"{who}: boards at {board_stop.place}, not at {movement.origin}", [movement_id]))
         if alight_stop.place != movement.destination:
-            problems.append(f"{who}: alights at {alight_stop.place}, not at {movement.destination}")
+            problems.append(
+                Violation(f"{who}: alights at {alight_stop.place}, not at {movement.destination}", [movement_id])
+            )
         pickup = max(board_stop.arrive_at, movement.earliest_pickup)
         if pickup > min(board_stop.depart_at, movement.latest_pickup):
             problems.append(
-                f"{who}: picked up {clock(board_stop.arrive_at)}-{clock(board_stop.depart_at)}, outside "
-                f"{clock(movement.earliest_pickup)}-{clock(movement.latest_pickup)}"
+                Violation(
+                    f"{who}: picked up {clock(board_stop.arrive_at)}-{clock(board_stop.depart_at)}, outside "
+                    f"{clock(movement.earliest_pickup)}-{clock(movement.latest_pickup)}",
+                    [movement_id],
+                )
             )
         if not movement.earliest_dropoff <= alight_stop.arrive_at <= movement.latest_dropoff:
             problems.append(
-                f"{who}: dropped off {clock(alight_stop.arrive_at)}, outside "
-                f"{clock(movement.earliest_dropoff)}-{clock(movement.latest_dropoff)}"
+                Violation(
+                    f"{who}: dropped off {clock(alight_stop.arrive_at)}, outside "
+                    f"{clock(movement.earliest_dropoff)}-{clock(movement.latest_dropoff)}",
+                    [movement_id],
+                )
             )
         limit = rules.max_ride_time(travel(movement.origin, movement.destination))
         ride = alight_stop.arrive_at - board_stop.depart_at
         if ride > limit:
-            problems.append(f"{who}: rides {_minutes(ride)}, more than the {_minutes(limit)} allowed")
+            problems.append(
+                Violation(f"{who}: rides {_minutes(ride)}, more than the {_minutes(limit)} allowed", [movement_id])
+            )
 
     problems += _continuity_problems(cars, trips_of, travel, clock)
     problems += _coverage_problems(schedule, boarded, alighted)
@@ -114,18 +161,23 @@ def _on_board_problems(where: str, car: Car, on_board: dict[str, Movement]) -> l
     problems = []
     seats = sum(m.seats for m in on_board.values())
     if seats > car.seats:
-        problems.append(f"{where}: {seats} passengers on board, the vehicle has {car.seats} seats")
+        problems.append(Violation(f"{where}: {seats} passengers on board, the vehicle has {car.seats} seats", on_board))
     delegations = {m.delegation for m in on_board.values()}
     for movement in on_board.values():
         if movement.vip and not car.armoured:
-            problems.append(f"{where}: VIP {movement.passenger} in a vehicle that is not armoured")
+            problems.append(
+                Violation(f"{where}: VIP {movement.passenger} in a vehicle that is not armoured", [movement.id])
+            )
         if movement.accessible and not car.accessible:
-            problems.append(f"{where}: {movement.passenger} needs an accessible vehicle")
+            problems.append(Violation(f"{where}: {movement.passenger} needs an accessible vehicle", [movement.id]))
         if (movement.vip or movement.separate) and len(delegations) > 1:
             rule = "VIP" if movement.vip else "separate transport"
             problems.append(
-                f"{where}: {movement.passenger} ({rule}, {movement.delegation}) rides with another delegation "
-                f"({', '.join(sorted(delegations - {movement.delegation}))})"
+                Violation(
+                    f"{where}: {movement.passenger} ({rule}, {movement.delegation}) rides with another delegation "
+                    f"({', '.join(sorted(delegations - {movement.delegation}))})",
+                    [movement.id],
+                )
             )
     return problems
 
@@ -189,8 +241,11 @@ def _presence_problems(movements, boarded, alighted, clock) -> list[str]:
         for (_, end, first), (next_start, _, second) in pairwise(spans):
             if next_start < end:
                 problems.append(
-                    f"{passenger}: in two places at once, {first.origin}->{first.destination} until {clock(end)} "
-                    f"and {second.origin}->{second.destination} from {clock(next_start)}"
+                    Violation(
+                        f"{passenger}: in two places at once, {first.origin}->{first.destination} until {clock(end)} "
+                        f"and {second.origin}->{second.destination} from {clock(next_start)}",
+                        [second.id],
+                    )
                 )
     return problems
 

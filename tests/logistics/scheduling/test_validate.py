@@ -177,3 +177,15 @@ def test_unknown_movements_and_vehicles_are_reported(field):
     only(validate(world, replace_stop(schedule, 0, 1, **{field: ("nobody#1",)})), "unknown movement nobody#1")
     ghost = dataclasses.replace(schedule, trips=[dataclasses.replace(schedule.trips[0], vehicle="GHOST")])
     only(validate(world, ghost), "no vehicle GHOST in the fleet")
+
+
+def test_violations_name_their_movements_and_those_can_be_taken_off():
+    from logistics.scheduling.validate import without_movements
+
+    world, schedule = plenary_day([person("P1", "PA", vip=True), person("P2", "PA")], [car("VAN-01")])
+    violations = validate(world, schedule)
+    vip_movements = {m for v in violations for m in v.movements}
+    assert vip_movements and all(m.startswith("P1#") for m in vip_movements)
+    repaired = without_movements(schedule, {m: "no armoured vehicle" for m in vip_movements})
+    assert validate(world, repaired) == []
+    assert {u.movement for u in repaired.unserved} == vip_movements
