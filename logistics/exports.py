@@ -32,8 +32,7 @@ def schedule_export(*, conference: Conference) -> dict | None:
         return row
 
     unserved = [
-        {"delegate": u.passenger, "from": u.origin, "to": u.destination, "reason": u.reason}
-        for u in schedule.unserved
+        {"delegate": u.passenger, "from": u.origin, "to": u.destination, "reason": u.reason} for u in schedule.unserved
     ]
     unserved += [
         {"delegate": s["delegate"], "from": None, "to": s["to"], "reason": s["reason"], "session": s["session"]}

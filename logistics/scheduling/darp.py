@@ -14,6 +14,7 @@ import math
 import sys
 import time
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from pathlib import Path
 
 from logistics.scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
@@ -117,9 +118,7 @@ def routes_of(instance: Instance, solution: Solution) -> list[dict]:
 
 
 def route_cost(instance: Instance, routes: list[dict]) -> float:
-    return sum(
-        instance.distance(a["node"], b["node"]) for route in routes for a, b in zip(route["stops"], route["stops"][1:])
-    )
+    return sum(instance.distance(a["node"], b["node"]) for route in routes for a, b in pairwise(route["stops"]))
 
 
 def violations(instance: Instance, routes: list[dict]) -> list[str]:
@@ -138,14 +137,16 @@ def violations(instance: Instance, routes: list[dict]) -> list[str]:
         if any(not 1 <= stop["node"] <= 2 * n for stop in stops[1:-1]):
             problems.append(f"{name}: visits a depot or an unknown node on the way")
             continue
-        for a, b in zip(stops, stops[1:]):
+        for a, b in pairwise(stops):
             ready = a["start"] + instance.nodes[a["node"]].service + instance.distance(a["node"], b["node"])
             if b["start"] < ready - eps:
                 problems.append(f"{name}: node {b['node']} starts at {b['start']:.3f} before it can be reached")
         for stop in stops:
             node = instance.nodes[stop["node"]]
             if not node.earliest - eps <= stop["start"] <= node.latest + eps:
-                problems.append(f"{name}: node {node.id} starts at {stop['start']:.3f} outside [{node.earliest}, {node.latest}]")
+                problems.append(
+                    f"{name}: node {node.id} starts at {stop['start']:.3f} outside [{node.earliest}, {node.latest}]"
+                )
             if stop is stops[0] or stop is stops[-1]:
                 continue
             load += node.load

@@ -5,13 +5,38 @@ benchmark). The model is OR-Tools' routing library: one pickup and one delivery 
 a time dimension (travel + service, waiting allowed), a load dimension whose demands may depend on
 the vehicle (an exclusive request fills whatever vehicle carries it), ride-time limits, allowed
 vehicles, optional requests with a penalty, and a fixed cost per vehicle.
+
+How a solve goes (all of it single-threaded, and repeatable when the time limit is not what stops it):
+
+1. Screening. A request that no allowed vehicle could serve even on its own (load above the
+   capacity, a window that cannot be met from the depot, a direct trip longer than the ride limit, an
+   empty window) is reported unserved and kept out of the model. For the others the windows are
+   tightened by what the depots, the ride limit and the direct trip allow, and the vehicles that
+   could not serve them on their own are removed from their allowed vehicles.
+2. Model. The ride limit is stated both as a CP constraint and as a pickup-to-delivery limit of the
+   time dimension, which the local-search filters check cheaply (without it most moves were only
+   rejected by the CP solver, and the search crawled). Penalties above any possible routing cost are
+   scaled down to just above it, proportionally: serving a request still beats any saving in
+   distance, but a 10**12 penalty no longer swamps the objective that the metaheuristics work on.
+3. Construction. Several first-solution strategies are tried, the best (fewest penalties, then
+   cheapest) is kept. The first gets whatever time it needs; the others stop at `construction_share`
+   of the time limit.
+4. Improvement. Up to `large_fleet` vehicles and `ils_max_requests` requests: OR-Tools' iterated local
+   search (ruin and recreate by random walks, then local search; on a model of its own) for
+   `ils_share` of the remaining time, then guided local search from its best solution. Larger
+   problems: guided local search from the best construction (there the iterated search spends its
+   time in its first descent and ends worse). OR-Tools' insertion-heuristic LNS operators are
+   switched off above `large_fleet` vehicles: with 150 mostly empty vehicles one of their moves can
+   run for seconds past the time limit.
 """
 
 import math
 import time as clock
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+from ortools.util import optional_boolean_pb2
 
 
 @dataclass(frozen=True)
@@ -72,89 +97,99 @@ class Route:
 class Solution:
     routes: list[Route]
     unserved: list[str]
-    objective: int
+    objective: int  # arc costs + fixed costs of the vehicles used + penalties of the unserved requests
     status: str
+
+
+FIRST_SOLUTIONS = ("LOCAL_CHEAPEST_INSERTION", "PARALLEL_CHEAPEST_INSERTION", "LOCAL_CHEAPEST_COST_INSERTION")
 
 
 @dataclass(frozen=True)
 class SearchOptions:
-    time_limit: float = 10.0  # seconds; the search stops at this bound if not sooner
-    solution_limit: int | None = None  # stop after this many improving solutions (makes runs repeatable)
-    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    time_limit: float = 10.0  # seconds for the whole solve, model building included
+    # stop each search phase after this many solutions (makes runs repeatable when the time limit is not reached)
+    solution_limit: int | None = None
+    # an OR-Tools FirstSolutionStrategy name, or several: each is tried and the best start is kept
+    first_solution: str | tuple[str, ...] = FIRST_SOLUTIONS
+    # "AUTOMATIC" (iterated then guided local search up to `large_fleet` vehicles and `ils_max_requests` requests,
+    # guided local search alone above), "ITERATED_LOCAL_SEARCH" (then guided local search), or an OR-Tools
+    # LocalSearchMetaheuristic name (GUIDED_LOCAL_SEARCH, GREEDY_DESCENT, ...) run from the best construction
+    metaheuristic: str = "AUTOMATIC"
     log: bool = False
-    # experimental knobs
-    portfolio: tuple[str, ...] = ()
-    portfolio_share: float = 0.3
-    ride_filter: bool = True
-    ride_constraint: bool = True
-    tighten: bool = True
-    scale_penalty: bool = True
-    ils: tuple = ()
-    gls: tuple = ()
-    ops: tuple = ()
-    lns: str = ""
-    order: str = ""
-    hybrid: float = 0.0
+    construction_share: float = 0.25  # the first-solution strategies after the first stop at this share of the time
+    ils_share: float = 0.7  # share of the improvement time spent in iterated local search, when it runs
+    large_fleet: int = 30  # above this many vehicles: no iterated local search, no insertion-heuristic LNS operators
+    ils_max_requests: int = 120  # above this many requests AUTOMATIC uses guided local search alone
 
 
 def solve(problem: Problem, options: SearchOptions = SearchOptions()) -> Solution:
     started = clock.monotonic()
-    model = _Model(problem, options)
-    return model.solve(options, started)
+    return _Model(problem, options).solve(started + options.time_limit)
 
 
-def _status_name(status: int) -> str:
-    names = {
-        0: "not_solved",
-        1: "success",
-        2: "partial_success_time_limit",
-        3: "fail",
-        4: "fail_timeout",
-        5: "invalid",
-        6: "infeasible",
-        7: "optimal",
-    }
-    return names.get(status, str(status))
+_STATUS = {
+    0: "not_solved",
+    1: "success",
+    2: "partial_success_time_limit",
+    3: "fail",
+    4: "fail_timeout",
+    5: "invalid",
+    6: "infeasible",
+    7: "optimal",
+}
+
+_FOUND = {"success", "partial_success_time_limit", "optimal"}
+_FAILED = {"fail", "fail_timeout", "infeasible", "invalid"}
+
+_INSERTION_LNS = (
+    "use_global_cheapest_insertion_path_lns",
+    "use_local_cheapest_insertion_path_lns",
+    "use_relocate_path_global_cheapest_insertion_insert_unperformed",
+    "use_global_cheapest_insertion_visit_types_lns",
+    "use_local_cheapest_insertion_visit_types_lns",
+)
+
+
+@dataclass
+class _Routing:
+    """One OR-Tools model of the screened requests (iterated local search needs a model of its own)."""
+
+    manager: pywrapcp.RoutingIndexManager
+    routing: pywrapcp.RoutingModel
+    time: pywrapcp.RoutingDimension
+    callbacks: list  # Python callables handed to C++, which does not keep them alive
 
 
 class _Model:
-    """The routing model of the requests that some vehicle could serve on its own."""
+    """The screened requests, their tightened windows and allowed vehicles, as routing nodes."""
 
     def __init__(self, problem: Problem, options: SearchOptions):
         self.problem = problem
         self.options = options
-        vehicles = problem.vehicles
         self.node_location: list[int | None] = []
         self.node_service: list[int] = []
-        for vehicle in vehicles:
+        for vehicle in problem.vehicles:
             self._add_node(vehicle.start, 0)
-        for vehicle in vehicles:
+        for vehicle in problem.vehicles:
             self._add_node(vehicle.end, 0)
-        self.served_requests: list[int] = []  # indices into problem.requests
+        self.modelled: list[int] = []  # indices into problem.requests, one per pickup-delivery pair
         self.windows: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.allowed: list[list[int] | None] = []
         self.pickup_node: list[int] = []
         self.delivery_node: list[int] = []
         self.unservable: list[int] = []
-        screened = []
         for r, request in enumerate(problem.requests):
-            verdict = self._screen(request)
-            if verdict is None:
+            screened = self._screen(request)
+            if screened is None:
                 self.unservable.append(r)
-            else:
-                screened.append((r, *verdict))
-        if options.order == "time":
-            screened.sort(key=lambda item: (item[1][0][0] + item[1][0][1], item[0]))
-        elif options.order == "late":
-            screened.sort(key=lambda item: (item[1][1][1], item[0]))
-        for r, windows, allowed in screened:
-            request = problem.requests[r]
-            self.served_requests.append(r)
+                continue
+            windows, allowed = screened
+            self.modelled.append(r)
             self.windows.append(windows)
             self.allowed.append(allowed)
             self.pickup_node.append(self._add_node(request.pickup, request.pickup_service))
             self.delivery_node.append(self._add_node(request.delivery, request.delivery_service))
+        self.large = len(problem.vehicles) > options.large_fleet
 
     def _add_node(self, location: int | None, service: int) -> int:
         self.node_location.append(location)
@@ -162,6 +197,7 @@ class _Model:
         return len(self.node_location) - 1
 
     def _time(self, from_location: int | None, service: int, to_location: int | None) -> int:
+        """From the start of service at one place to the earliest start of service at the next."""
         if from_location is None or to_location is None:  # open route end
             return service
         if self.problem.one_service_per_stop and from_location == to_location:
@@ -169,7 +205,8 @@ class _Model:
         return service + self.problem.travel[from_location][to_location]
 
     def _screen(self, request: Request):
-        """Windows tightened by what any single allowed vehicle could do, and the vehicles that could; None if none."""
+        """(pickup window, delivery window), allowed vehicles (None: all), tightened by what a vehicle could do
+        with this request alone; None when no vehicle could serve it."""
         problem = self.problem
         p_window, d_window = request.pickup_window, request.delivery_window
         p_to_d = self._time(request.pickup, request.pickup_service, request.delivery)
@@ -188,86 +225,58 @@ class _Model:
             to_end = self._time(request.delivery, request.delivery_service, vehicle.end)
             if vehicle.max_duration is not None and to_pickup + p_to_d + to_end > vehicle.max_duration:
                 continue
-            pe = max(p_window[0], vehicle.window[0] + to_pickup)
-            dl = min(d_window[1], vehicle.window[1] - to_end)
-            pl = min(p_window[1], dl - p_to_d)
-            de = max(d_window[0], pe + p_to_d)
+            pickup_earliest = max(p_window[0], vehicle.window[0] + to_pickup)
+            delivery_latest = min(d_window[1], vehicle.window[1] - to_end)
+            pickup_latest = min(p_window[1], delivery_latest - p_to_d)
+            delivery_earliest = max(d_window[0], pickup_earliest + p_to_d)
             if ride is not None:
-                pe = max(pe, de - ride)
-                dl = min(dl, pl + ride)
-            if pe > pl or de > dl:
+                pickup_earliest = max(pickup_earliest, delivery_earliest - ride)
+                delivery_latest = min(delivery_latest, pickup_latest + ride)
+            if pickup_earliest > pickup_latest or delivery_earliest > delivery_latest:
                 continue
             allowed.append(v)
-            p_lo, p_hi, d_lo, d_hi = min(p_lo, pe), max(p_hi, pl), min(d_lo, de), max(d_hi, dl)
+            p_lo, p_hi = min(p_lo, pickup_earliest), max(p_hi, pickup_latest)
+            d_lo, d_hi = min(d_lo, delivery_earliest), max(d_hi, delivery_latest)
         if not allowed:
             return None
-        if not self.options.tighten:
-            p_lo, p_hi, d_lo, d_hi = *p_window, *d_window
-        everyone = len(allowed) == len(problem.vehicles)
-        return ((int(p_lo), int(p_hi)), (int(d_lo), int(d_hi))), None if everyone else allowed
+        windows = ((int(p_lo), int(p_hi)), (int(d_lo), int(d_hi)))
+        return windows, None if len(allowed) == len(problem.vehicles) else allowed
 
-    def _node_matrices(self) -> tuple[list[list[int]], list[list[int]]]:
+    # ---------------------------------------------------------------- model
+
+    def _matrices(self) -> None:
         cost = self.problem.cost
         locations, services = self.node_location, self.node_service
-        time_rows, cost_rows = [], []
-        for i, from_location in enumerate(locations):
-            time_rows.append([self._time(from_location, services[i], to) for to in locations])
-            if from_location is None:
-                cost_rows.append([0] * len(locations))
-            else:
-                row = cost[from_location]
-                cost_rows.append([0 if to is None else row[to] for to in locations])
-        return time_rows, cost_rows
+        self.node_time = [
+            [self._time(here, services[i], there) for there in locations] for i, here in enumerate(locations)
+        ]
+        self.node_cost = [
+            [0] * len(locations) if here is None else [0 if there is None else cost[here][there] for there in locations]
+            for here in locations
+        ]
+        self.penalties = self._penalties()
 
     def _penalties(self) -> list[int]:
-        """Penalties scaled down so that the biggest stay lexicographic (above any routing cost) without
-        dwarfing the routing cost: huge penalties make guided local search blind to the arc costs."""
-        penalties = [self.problem.requests[r].penalty for r in self.served_requests]
-        if not self.options.scale_penalty:
-            return penalties
-        node_cost = self.node_cost
-        bound = sum(max(row) for row in node_cost) + sum(v.fixed_cost for v in self.problem.vehicles) + 1
+        """Penalties above any possible routing cost, scaled down proportionally to just above it."""
+        penalties = [self.problem.requests[r].penalty for r in self.modelled]
+        bound = sum(max(row) for row in self.node_cost) + sum(v.fixed_cost for v in self.problem.vehicles) + 1
         huge = [p for p in penalties if p > bound]
         if not huge:
             return penalties
         smallest = min(huge)
-        out = [p if p <= bound else max(bound, math.ceil(p * bound / smallest)) for p in penalties]
-        return out
+        return [p if p <= bound else max(bound, math.ceil(p * bound / smallest)) for p in penalties]
 
-    def solve(self, options: SearchOptions, started: float) -> Solution:
-        problem = self.problem
-        unservable = [problem.requests[r].id for r in self.unservable]
-        if not self.served_requests or not problem.vehicles:
-            return Solution(routes=[], unserved=[r.id for r in problem.requests], objective=0, status="success")
-        self._build()
-        deadline = started + options.time_limit
-        assignment = self._search(options, deadline)
-        status = self.routing.status()
-        if assignment is None:
-            return Solution(
-                routes=[], unserved=[r.id for r in problem.requests], objective=0, status=_status_name(status)
-            )
-        solution = self._read(assignment, _status_name(status))
-        solution.unserved = sorted(
-            [*solution.unserved, *unservable], key={r.id: i for i, r in enumerate(problem.requests)}.get
-        )
-        return solution
-
-    def _build(self) -> None:
-        problem, options = self.problem, self.options
-        vehicles = problem.vehicles
-        count = len(self.node_location)
+    def _build(self) -> _Routing:
+        problem, vehicles = self.problem, self.problem.vehicles
         starts = list(range(len(vehicles)))
         ends = [len(vehicles) + v for v in range(len(vehicles))]
-        self.manager = manager = pywrapcp.RoutingIndexManager(count, len(vehicles), starts, ends)
-        self.routing = routing = pywrapcp.RoutingModel(manager)
-        node_time, self.node_cost = self._node_matrices()
+        manager = pywrapcp.RoutingIndexManager(len(self.node_location), len(vehicles), starts, ends)
+        routing = pywrapcp.RoutingModel(manager)
         routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitMatrix(self.node_cost))
-        time_index = routing.RegisterTransitMatrix(node_time)
         horizon = max([v.window[1] for v in vehicles] + [w[1][1] for w in self.windows] + [0]) + 1
-        routing.AddDimension(time_index, horizon, horizon, False, "time")
-        self.time = time = routing.GetDimensionOrDie("time")
-        self._add_load()
+        routing.AddDimension(routing.RegisterTransitMatrix(self.node_time), horizon, horizon, False, "time")
+        time = routing.GetDimensionOrDie("time")
+        self._add_load(routing)
         solver = routing.solver()
         for v, vehicle in enumerate(vehicles):
             start, end = routing.Start(v), routing.End(v)
@@ -278,48 +287,42 @@ class _Model:
             routing.SetFixedCostOfVehicle(vehicle.fixed_cost, v)
             routing.AddVariableMinimizedByFinalizer(time.CumulVar(end))
             routing.AddVariableMaximizedByFinalizer(time.CumulVar(start))
-        self._limits = []
-        for k, r in enumerate(self.served_requests):
+        callbacks = []
+        for pair, r in enumerate(self.modelled):
             request = problem.requests[r]
-            pickup = manager.NodeToIndex(self.pickup_node[k])
-            delivery = manager.NodeToIndex(self.delivery_node[k])
+            pickup = manager.NodeToIndex(self.pickup_node[pair])
+            delivery = manager.NodeToIndex(self.delivery_node[pair])
             routing.AddPickupAndDelivery(pickup, delivery)
             solver.Add(routing.VehicleVar(pickup) == routing.VehicleVar(delivery))
             solver.Add(time.CumulVar(pickup) <= time.CumulVar(delivery))
-            pickup_window, delivery_window = self.windows[k]
+            pickup_window, delivery_window = self.windows[pair]
             time.CumulVar(pickup).SetRange(*pickup_window)
             time.CumulVar(delivery).SetRange(*delivery_window)
             if request.max_ride is not None:
                 limit = request.max_ride + request.pickup_service
-                if options.ride_constraint:
-                    solver.Add(time.CumulVar(delivery) - time.CumulVar(pickup) <= limit)
-                if options.ride_filter:
-                    function = _constant(limit)
-                    self._limits.append(function)  # the C++ side does not own it
-                    time.SetPickupToDeliveryLimitFunctionForPair(function, k)
-            if self.allowed[k] is not None:
-                # this wrapper's SetAllowedVehiclesForIndex rejects Python lists; -1 is "unperformed"
-                routing.VehicleVar(pickup).SetValues([-1, *self.allowed[k]])
-                routing.VehicleVar(delivery).SetValues([-1, *self.allowed[k]])
-        for k, penalty in enumerate(self._penalties()):
-            pickup = manager.NodeToIndex(self.pickup_node[k])
-            delivery = manager.NodeToIndex(self.delivery_node[k])
-            routing.AddDisjunction([pickup], penalty)
+                solver.Add(time.CumulVar(delivery) - time.CumulVar(pickup) <= limit)
+                callbacks.append(_constant(limit))
+                time.SetPickupToDeliveryLimitFunctionForPair(callbacks[-1], pair)
+            if self.allowed[pair] is not None:
+                # SetAllowedVehiclesForIndex does not take a Python list in this OR-Tools (absl::Span argument)
+                routing.VehicleVar(pickup).SetValues([-1, *self.allowed[pair]])
+                routing.VehicleVar(delivery).SetValues([-1, *self.allowed[pair]])
+            routing.AddDisjunction([pickup], self.penalties[pair])
             routing.AddDisjunction([delivery], 0)
             solver.Add(routing.ActiveVar(pickup) == routing.ActiveVar(delivery))
             routing.AddVariableMaximizedByFinalizer(time.CumulVar(pickup))
             routing.AddVariableMinimizedByFinalizer(time.CumulVar(delivery))
+        return _Routing(manager, routing, time, callbacks)
 
-    def _add_load(self) -> None:
-        routing, vehicles, requests = self.routing, self.problem.vehicles, self.problem.requests
+    def _add_load(self, routing: pywrapcp.RoutingModel) -> None:
+        vehicles, requests = self.problem.vehicles, self.problem.requests
         evaluators: dict[int, int] = {}
         for capacity in sorted({vehicle.capacity for vehicle in vehicles}):
             demand = [0] * len(self.node_location)
-            for k, r in enumerate(self.served_requests):
-                request = requests[r]
-                load = capacity if request.exclusive else request.load
-                demand[self.pickup_node[k]] = load
-                demand[self.delivery_node[k]] = -load
+            for pair, r in enumerate(self.modelled):
+                load = capacity if requests[r].exclusive else requests[r].load
+                demand[self.pickup_node[pair]] = load
+                demand[self.delivery_node[pair]] = -load
             evaluators[capacity] = routing.RegisterUnaryTransitVector(demand)
         routing.AddDimensionWithVehicleTransitAndCapacity(
             [evaluators[vehicle.capacity] for vehicle in vehicles],
@@ -330,66 +333,106 @@ class _Model:
         )
 
     def _parameters(self, first_solution: str, metaheuristic: str, seconds: float, solution_limit: int | None):
-        options = self.options
         parameters = pywrapcp.DefaultRoutingSearchParameters()
         parameters.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, first_solution)
         parameters.local_search_metaheuristic = getattr(routing_enums_pb2.LocalSearchMetaheuristic, metaheuristic)
         parameters.time_limit.FromMilliseconds(max(1, int(seconds * 1000)))
         if solution_limit:
             parameters.solution_limit = solution_limit
-        parameters.log_search = options.log
-        if options.ils:
-            _ils(parameters, dict(options.ils))
-        for key, value in options.gls:
-            setattr(parameters, key, value)
-        for key, value in options.ops:
-            setattr(parameters.local_search_operators, key, pywrapcp_bool(value))
+        parameters.log_search = self.options.log
+        if self.large:
+            for name in _INSERTION_LNS:
+                setattr(parameters.local_search_operators, name, optional_boolean_pb2.BOOL_FALSE)
         return parameters
 
-    def _search(self, options: SearchOptions, deadline: float):
-        routing = self.routing
-        if not options.portfolio:
-            parameters = self._parameters(
-                options.first_solution, options.metaheuristic, deadline - clock.monotonic(), options.solution_limit
-            )
-            return routing.SolveWithParameters(parameters)
-        best, best_value = None, None
-        portfolio_end = clock.monotonic() + options.portfolio_share * (deadline - clock.monotonic())
-        for number, strategy in enumerate(options.portfolio):
-            limit = (deadline if number == 0 else portfolio_end) - clock.monotonic()
-            if limit <= 0:
+    # ---------------------------------------------------------------- search
+
+    def solve(self, deadline: float) -> Solution:
+        problem = self.problem
+        if not self.modelled or not problem.vehicles:
+            unserved = [r.id for r in problem.requests]
+            return Solution(routes=[], unserved=unserved, objective=self._objective([], unserved), status="success")
+        self._matrices()
+        main = self._build()
+        assignment = self._search(main, deadline)
+        status = _STATUS.get(main.routing.status(), "not_solved")
+        if assignment is None:
+            status = status if status in _FAILED else "fail_timeout" if clock.monotonic() >= deadline else "fail"
+            unserved = [r.id for r in problem.requests]
+            return Solution(routes=[], unserved=unserved, objective=self._objective([], unserved), status=status)
+        if status not in _FOUND:  # the last OR-Tools call was not a search (e.g. no time was left for one)
+            status = "partial_success_time_limit" if clock.monotonic() >= deadline else "success"
+        return self._read(main, assignment, status)
+
+    def _search(self, main: _Routing, deadline: float):
+        options, routing = self.options, main.routing
+        strategies = (options.first_solution,) if isinstance(options.first_solution, str) else options.first_solution
+        construction_end = deadline - (1 - options.construction_share) * options.time_limit
+        best = best_value = best_strategy = None
+        for number, strategy in enumerate(strategies):
+            seconds = (deadline if number == 0 else construction_end) - clock.monotonic()
+            if seconds <= 0:
                 break
-            assignment = routing.SolveWithParameters(self._parameters(strategy, "GREEDY_DESCENT", limit, 1))
-            if assignment is None:
+            found = routing.SolveWithParameters(self._parameters(strategy, "GREEDY_DESCENT", seconds, 1))
+            if found is None:
                 continue
-            value = assignment.ObjectiveValue()
-            if options.log:
-                print(f"{strategy}: {value}")
-            if best_value is None or value < best_value:
-                best, best_value, best_strategy = self._routes(assignment), value, strategy
+            self._log(f"{strategy}: {found.ObjectiveValue()}")
+            if best_value is None or found.ObjectiveValue() < best_value:
+                best, best_value, best_strategy = self._routes(main, found), found.ObjectiveValue(), strategy
         if best is None:
             return None
-        if options.ils:
-            remaining = deadline - clock.monotonic()
-            share = options.hybrid or 1.0
-            parameters = self._parameters(best_strategy, "GREEDY_DESCENT", remaining * share, options.solution_limit)
-            found = routing.SolveWithIteratedLocalSearch(parameters)
-            if found is not None and found.ObjectiveValue() < best_value:
-                best, best_value = self._routes(found), found.ObjectiveValue()
-            if options.log:
-                print(f"ils: {found and found.ObjectiveValue()}")
-        start = routing.ReadAssignmentFromRoutes(best, True)
-        remaining = deadline - clock.monotonic()
-        if remaining <= 0.01 or (options.ils and not options.hybrid):
-            return start
-        parameters = self._parameters(options.first_solution, options.metaheuristic, remaining, options.solution_limit)
-        improved = routing.SolveFromAssignmentWithParameters(start, parameters)
-        return improved or start
 
-    def _routes(self, assignment) -> list[list[int]]:
-        routing = self.routing
-        routes = []
-        for v in range(len(self.problem.vehicles)):
+        metaheuristic = options.metaheuristic
+        if metaheuristic == "AUTOMATIC":
+            small = not self.large and len(self.modelled) <= options.ils_max_requests
+            metaheuristic = "ITERATED_LOCAL_SEARCH" if small else "GUIDED_LOCAL_SEARCH"
+        if metaheuristic == "ITERATED_LOCAL_SEARCH":
+            ils_end = clock.monotonic() + options.ils_share * (deadline - clock.monotonic())
+            improved = self._iterated_local_search(best_strategy, ils_end)
+            if improved is not None and improved[1] < best_value:
+                best, best_value = improved
+            metaheuristic = "GUIDED_LOCAL_SEARCH"
+        seconds = deadline - clock.monotonic()
+        parameters = self._parameters(best_strategy, metaheuristic, seconds, options.solution_limit)
+        start = routing.ReadAssignmentFromRoutes(best, True)
+        if start is None:  # not expected: the routes come from this model; build the best construction again
+            return routing.SolveWithParameters(parameters)
+        if seconds <= 0.01:
+            return start
+        return routing.SolveFromAssignmentWithParameters(start, parameters) or start
+
+    def _iterated_local_search(self, strategy: str, end: float):
+        """OR-Tools' ruin-and-recreate iterated local search from `strategy`'s first solution, until `end`.
+        It runs on a model of its own (after it, a model cannot read routes any more) and returns
+        (routes, objective) or None."""
+        own = self._build()
+        # closed with plain parameters first: closed with the iterated-local-search ones, the same search is
+        # measurably weaker (pr05: 770 instead of 731 in 10 s)
+        own.routing.CloseModelWithParameters(self._parameters(strategy, "GREEDY_DESCENT", 1, 1))
+        seconds = end - clock.monotonic()
+        if seconds <= 0.01:
+            return None
+        parameters = self._parameters(strategy, "GREEDY_DESCENT", seconds, self.options.solution_limit)
+        parameters.use_iterated_local_search = True
+        ils = parameters.iterated_local_search_parameters
+        ils.improve_perturbed_solution = True
+        recreate = ils.ruin_recreate_parameters
+        del recreate.ruin_strategies[:]
+        recreate.ruin_strategies.add().random_walk.num_removed_visits = 20
+        ils.reference_solution_acceptance_strategy.greedy_descent.SetInParent()
+        ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
+        found = own.routing.SolveWithIteratedLocalSearch(parameters)
+        self._log(f"iterated local search: {found and found.ObjectiveValue()}")
+        return None if found is None else (self._routes(own, found), found.ObjectiveValue())
+
+    def _log(self, message: str) -> None:
+        if self.options.log:
+            print(message)
+
+    @staticmethod
+    def _routes(model: _Routing, assignment) -> list[list[int]]:
+        routing, routes = model.routing, []
+        for v in range(routing.vehicles()):
             route, index = [], assignment.Value(routing.NextVar(routing.Start(v)))
             while not routing.IsEnd(index):
                 route.append(index)
@@ -397,13 +440,14 @@ class _Model:
             routes.append(route)
         return routes
 
-    def _read(self, assignment, status: str) -> Solution:
-        routing, manager, problem, time = self.routing, self.manager, self.problem, self.time
+    # ---------------------------------------------------------------- answer
+
+    def _read(self, model: _Routing, assignment, status: str) -> Solution:
+        routing, manager, problem, time = model.routing, model.manager, self.problem, model.time
         node_request = {}
-        for k, r in enumerate(self.served_requests):
-            request = problem.requests[r]
-            node_request[self.pickup_node[k]] = (request, "pickup")
-            node_request[self.delivery_node[k]] = (request, "delivery")
+        for pair, r in enumerate(self.modelled):
+            node_request[self.pickup_node[pair]] = (problem.requests[r], "pickup")
+            node_request[self.delivery_node[pair]] = (problem.requests[r], "delivery")
         routes, served = [], set()
         for v, vehicle in enumerate(problem.vehicles):
             index = routing.Start(v)
@@ -418,53 +462,28 @@ class _Model:
             while not routing.IsEnd(index):
                 node = manager.IndexToNode(index)
                 request, kind = node_request[node]
-                route.visits.append(
-                    Visit(request.id, kind, self.node_location[node], assignment.Value(time.CumulVar(index)))
-                )
+                start = assignment.Value(time.CumulVar(index))
+                route.visits.append(Visit(request.id, kind, self.node_location[node], start))
                 served.add(request.id)
                 index = assignment.Value(routing.NextVar(index))
             route.end_time = assignment.Value(time.CumulVar(index))
             if route.visits:
                 routes.append(route)
-        unserved = [problem.requests[r].id for r in self.served_requests if problem.requests[r].id not in served]
-        return Solution(routes=routes, unserved=unserved, objective=assignment.ObjectiveValue(), status=status)
+        unserved = [request.id for request in problem.requests if request.id not in served]
+        return Solution(routes=routes, unserved=unserved, objective=self._objective(routes, unserved), status=status)
+
+    def _objective(self, routes: list[Route], unserved: list[str]) -> int:
+        """In the caller's units, with the penalties as given (not as scaled for the search)."""
+        cost, vehicles = self.problem.cost, {vehicle.id: vehicle for vehicle in self.problem.vehicles}
+        total = 0
+        for route in routes:
+            places = [route.start_location, *(visit.location for visit in route.visits)]
+            if route.end_location is not None:
+                places.append(route.end_location)
+            total += vehicles[route.vehicle].fixed_cost + sum(cost[a][b] for a, b in pairwise(places))
+        left = set(unserved)
+        return total + sum(request.penalty for request in self.problem.requests if request.id in left)
 
 
 def _constant(value: int):
     return lambda pickup_alternative, delivery_alternative: value
-
-
-def pywrapcp_bool(value):
-    from ortools.util import optional_boolean_pb2
-
-    return optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
-
-
-def _ils(parameters, knobs):
-    from ortools.constraint_solver import routing_ils_pb2 as ils
-
-    parameters.use_iterated_local_search = True
-    p = parameters.iterated_local_search_parameters
-    rr = p.ruin_recreate_parameters
-    del rr.ruin_strategies[:]
-    kind = knobs.get("ruin", "sisr")
-    strategy = rr.ruin_strategies.add()
-    if kind == "sisr":
-        strategy.sisr.max_removed_sequence_size = knobs.get("seq", 10)
-        strategy.sisr.avg_num_removed_visits = knobs.get("avg", 10)
-        strategy.sisr.bypass_factor = knobs.get("bypass", 0.01)
-    elif kind == "walk":
-        strategy.random_walk.num_removed_visits = knobs.get("avg", 10)
-    else:
-        strategy.spatially_close_routes.num_ruined_routes = knobs.get("routes", 2)
-    if "recreate" in knobs:
-        rr.recreate_strategy.heuristic = getattr(routing_enums_pb2.FirstSolutionStrategy, knobs["recreate"])
-    p.improve_perturbed_solution = knobs.get("improve", True)
-    acc = knobs.get("accept", "sa")
-    if acc == "greedy":
-        p.reference_solution_acceptance_strategy.greedy_descent.SetInParent()
-    else:
-        sa = p.reference_solution_acceptance_strategy.simulated_annealing
-        sa.initial_temperature = knobs.get("t0", 100)
-        sa.final_temperature = knobs.get("t1", 0.01)
-        sa.automatic_temperatures = knobs.get("auto", False)

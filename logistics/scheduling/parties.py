@@ -28,7 +28,7 @@ class Party:
 
 @dataclass(frozen=True)
 class PartyOptions:
-    shared_size: int = 4  # shared parties are cut into groups of at most this many: small cars can take them
+    shared_size: int = 8  # shared parties are cut into groups of at most this many: a van-load
     exclusive_size: int = 8  # a delegation riding alone: at most a van-load per group
 
 

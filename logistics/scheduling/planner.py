@@ -19,13 +19,14 @@ from logistics.scheduling.parties import Party, PartyOptions, build_parties
 from logistics.scheduling.travel import TravelMatrix, formula_matrix
 
 UNSERVED_COST_PER_SEAT = 10_000_000  # metres: leaving one person behind costs more than 10,000 km of driving
+NO_SOLUTION = {"fail", "fail_timeout", "infeasible", "not_solved"}
 VEHICLE_COST = 200_000  # metres: bringing in another vehicle costs more than 200 km of driving
 
 
 @dataclass(frozen=True)
 class PlanOptions:
     slice_requests: int = 80  # parties routed together in one optimiser run
-    seconds_per_request: float = 0.05
+    seconds_per_request: float = 0.02
     min_slice_seconds: float = 0.5
     max_slice_seconds: float = 6.0
     solution_limit: int | None = 200  # repeatable runs: stop after this many improvements (or at the time limit)
@@ -152,7 +153,9 @@ def solve_day(day: dict) -> dict:
             unserved[request["id"]] = _fleet_reason(request)
         else:
             pending.append(request)
-    for chunk in _slices(pending, options["slice_requests"]):
+    queue = list(_slices(pending, options["slice_requests"]))
+    while queue:
+        chunk = queue.pop(0)
         slice_cars = [
             car for car in cars if state[car["callsign"]][1] < car["window"][1] - to_depot_max[car["callsign"]]
         ]
@@ -189,10 +192,16 @@ def solve_day(day: dict) -> dict:
         )
         solution = solve(
             Problem(travel=travel, cost=metres, requests=requests, vehicles=vehicles),
+            # guided local search stops on time at any size; the iterated search of the benchmark may not
             SearchOptions(
-                time_limit=seconds, solution_limit=options["solution_limit"], first_solution="LOCAL_CHEAPEST_INSERTION"
+                time_limit=seconds, solution_limit=options["solution_limit"], metaheuristic="GUIDED_LOCAL_SEARCH"
             ),
         )
+        if solution.status in NO_SOLUTION and len(chunk) > 1:
+            # the search found no solution at all for this slice: route its halves one after the other
+            half = len(chunk) // 2
+            queue[:0] = [chunk[:half], chunk[half:]]
+            continue
         for route in solution.routes:
             for visit in route.visits:
                 visits[route.vehicle].append([visit.location, visit.start, visit.kind, visit.request])

@@ -13,7 +13,9 @@ def parties_for(people, cars=FLEET, options=None):
 
 
 def test_people_going_the_same_way_at_the_same_time_share_a_party_in_small_groups():
-    parties = parties_for([person(f"P{i}", delegation="PA" if i % 2 else "CR") for i in range(10)])
+    parties = parties_for(
+        [person(f"P{i}", delegation="PA" if i % 2 else "CR") for i in range(10)], options=PartyOptions(shared_size=4)
+    )
     assert [p.seats for p in parties] == [4, 4, 2]
     assert not any(p.exclusive or p.armoured for p in parties)
 
