@@ -7,7 +7,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/convoy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install demo test test-sqlite lint format check-compose bench-import clean
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp clean
 
 help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
@@ -16,6 +16,8 @@ help:
 	@echo "make lint          ruff check and format check"
 	@echo "make check-compose docker compose config on docker-compose.yml"
 	@echo "make bench-import  time the import of ../shared/scenarios/panama-summit on SQLite and PostgreSQL"
+	@echo "make bench-schedule recompute panama-small in-process and panama-summit on two Celery workers"
+	@echo "make bench-darp    the optimiser on the Cordeau dial-a-ride instances, 10 s each"
 
 install: $(VENV)/.installed
 
@@ -50,6 +52,13 @@ check-compose: install
 
 bench-import: install
 	$(PY) benchmarks/import_scenario.py ../shared/scenarios/panama-summit --database sqlite --database $(TEST_DATABASE_URL)
+
+bench-schedule: install
+	$(PY) benchmarks/schedule.py ../shared/scenarios/panama-small
+	$(PY) benchmarks/schedule.py ../shared/scenarios/panama-summit --database $(TEST_DATABASE_URL) --broker redis://127.0.0.1:6379/14 --workers 2
+
+bench-darp: install
+	$(PY) benchmarks/darp.py --time-limit 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -26,8 +26,8 @@ VEHICLE_COST = 200_000  # metres: bringing in another vehicle costs more than 20
 @dataclass(frozen=True)
 class PlanOptions:
     slice_requests: int = 80  # parties routed together in one optimiser run
-    seconds_per_request: float = 0.02
-    min_slice_seconds: float = 0.5
+    seconds_per_request: float = 0.012
+    min_slice_seconds: float = 0.3
     max_slice_seconds: float = 6.0
     solution_limit: int | None = 200  # repeatable runs: stop after this many improvements (or at the time limit)
     parties: PartyOptions = field(default_factory=PartyOptions)
