@@ -57,6 +57,10 @@ def build_parties(movements: list[Movement], cars: list[Car], options: PartyOpti
         members = sorted(groups[key], key=lambda m: m.id)
         kind = key[4][0]
         size = {"vip": armoured_seats, "separate": options.exclusive_size, "shared": options.shared_size}.get(kind)
+        if size is not None:  # never a group bigger than the largest vehicle that may carry it
+            accessible = any(m.accessible for m in members)
+            fitting = [car.seats for car in cars if car.accessible or not accessible]
+            size = max(1, min(size, max(fitting, default=size)))
         chunks = [members] if size is None else [members[i : i + size] for i in range(0, len(members), size)]
         for chunk in chunks:
             parties.append(
