@@ -127,6 +127,8 @@ def solve(problem: Problem, options: SearchOptions = SearchOptions()) -> Solutio
     return _Model(problem, options).solve(started + options.time_limit)
 
 
+ALONE = 10_000  # more riders than any vehicle has seats
+
 _STATUS = {
     0: "not_solved",
     1: "success",
@@ -315,22 +317,24 @@ class _Model:
         return _Routing(manager, routing, time, callbacks)
 
     def _add_load(self, routing: pywrapcp.RoutingModel) -> None:
-        vehicles, requests = self.problem.vehicles, self.problem.requests
-        evaluators: dict[int, int] = {}
-        for capacity in sorted({vehicle.capacity for vehicle in vehicles}):
-            demand = [0] * len(self.node_location)
-            for pair, r in enumerate(self.modelled):
-                load = capacity if requests[r].exclusive else requests[r].load
-                demand[self.pickup_node[pair]] = load
-                demand[self.delivery_node[pair]] = -load
-            evaluators[capacity] = routing.RegisterUnaryTransitVector(demand)
-        routing.AddDimensionWithVehicleTransitAndCapacity(
-            [evaluators[vehicle.capacity] for vehicle in vehicles],
-            0,
-            [vehicle.capacity for vehicle in vehicles],
-            True,
-            "load",
+        """Seats on board, and a second count that lets an exclusive request ride alone.
+
+        Both use demands that do not depend on the vehicle: vehicle-dependent demands combined with
+        allowed vehicles and windows made some models fail at the root in this OR-Tools version.
+        """
+        requests = self.problem.requests
+        seats = [0] * len(self.node_location)
+        riders = [0] * len(self.node_location)
+        for pair, r in enumerate(self.modelled):
+            request = requests[r]
+            seats[self.pickup_node[pair]], seats[self.delivery_node[pair]] = request.load, -request.load
+            alone = ALONE if request.exclusive else 1
+            riders[self.pickup_node[pair]], riders[self.delivery_node[pair]] = alone, -alone
+        routing.AddDimensionWithVehicleCapacity(
+            routing.RegisterUnaryTransitVector(seats), 0, [v.capacity for v in self.problem.vehicles], True, "load"
         )
+        # an exclusive request counts as ALONE riders: with it on board, nobody else fits
+        routing.AddDimension(routing.RegisterUnaryTransitVector(riders), 0, ALONE, True, "riders")
 
     def _parameters(self, first_solution: str, metaheuristic: str, seconds: float, solution_limit: int | None):
         parameters = pywrapcp.DefaultRoutingSearchParameters()
