@@ -8,9 +8,9 @@ from logistics.selectors import published_schedule
 def schedule_export(*, conference: Conference) -> dict | None:
     """The contract's JSON for the current version, or None when nothing is published yet."""
     version = ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
-    schedule = published_schedule(conference=conference)
-    if version is None or schedule is None:
+    if version is None:
         return None
+    schedule = published_schedule(conference=conference, version=version)
     zone = conference.zone
     movements = {m.id: m for m in schedule.movements}
 

@@ -81,9 +81,9 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
     )
 
 
-def published_schedule(*, conference: Conference) -> Schedule | None:
-    """The current version as the scheduler's plain data, read back from the database (for the validator)."""
-    version = ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
+def published_schedule(*, conference: Conference, version: ScheduleVersion | None = None) -> Schedule | None:
+    """The current version (or the one given) as the scheduler's plain data, read back from the database."""
+    version = version or ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
     if version is None:
         return None
     rows = Movement.objects.filter(version=version).select_related(

@@ -223,7 +223,7 @@ def solve_day(day: dict) -> dict:
 
 def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
     matrix, scenario = prepared.matrix, prepared.scenario
-    places = matrix.places
+    index = matrix.index()
     dwell = scenario.rules.dwell
     unserved = list(prepared.unserved)
     raw_trips: list[tuple[str, list[Stop]]] = []
@@ -233,7 +233,7 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
         for callsign, path in sorted(result["visits"].items()):
             depot = result["depots"][callsign]
             stops = _stops(path, prepared.parties, epoch, matrix, depot, dwell)
-            metres += sum(matrix.metres[matrix.index()[a.place]][matrix.index()[b.place]] for a, b in pairwise(stops))
+            metres += sum(matrix.metres[index[a.place]][index[b.place]] for a, b in pairwise(stops))
             raw_trips += [(callsign, trip) for trip in _split_trips(stops)]
         for party_id, reason in sorted(result["unserved"].items()):
             for movement in prepared.parties[party_id].movements:
@@ -244,11 +244,9 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
                 )
     raw_trips.sort(key=lambda item: (item[1][0].depart_at, item[0]))
     trips = [Trip(f"T-{number:04d}", callsign, tuple(stops)) for number, (callsign, stops) in enumerate(raw_trips, 1)]
-    del places
     reasons = Counter(_reason_family(u.reason) for u in unserved)
     left_out = {party_id for result in results for party_id in result["unserved"]}
     depot = Counter(car.depot for car in scenario.cars).most_common(1)[0][0] if scenario.cars else None
-    index = matrix.index()
     direct_metres = sum(
         matrix.metres[index[depot]][index[p.origin]]
         + matrix.metres[index[p.origin]][index[p.destination]]
