@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import cached_property
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -137,3 +138,39 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
+
+
+class Role(models.TextChoices):
+    ORGANIZER = "organizer", "Organizer"
+    LOGISTICS = "logistics", "Logistics staff"
+    DRIVER = "driver", "Driver"
+    LIAISON = "liaison", "Delegation liaison"
+    READER = "reader", "Read-only API client"
+
+
+class UserRole(models.Model):
+    """What a user may see and do. A liaison is bound to one delegation, a driver to one vehicle."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="convoy_role")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    delegation = models.ForeignKey(
+        "delegates.Delegation", on_delete=models.CASCADE, null=True, blank=True, related_name="liaisons"
+    )
+    vehicle = models.ForeignKey(
+        "logistics.Vehicle", on_delete=models.CASCADE, null=True, blank=True, related_name="driver_accounts"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_known"),
+            models.CheckConstraint(
+                condition=Q(role=Role.LIAISON, delegation__isnull=False, vehicle__isnull=True)
+                | Q(role=Role.DRIVER, vehicle__isnull=False, delegation__isnull=True)
+                | (~Q(role__in=[Role.LIAISON, Role.DRIVER]) & Q(delegation__isnull=True, vehicle__isnull=True)),
+                name="user_role_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.delegation or self.vehicle
+        return f"{self.user} ({self.get_role_display()}{f', {scope}' if scope else ''})"

@@ -22,6 +22,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "conference",
     "delegates",
     "logistics",
@@ -135,9 +139,44 @@ LEAFLET_CONFIG = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["conference.api.permissions.RolePermission"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "conference.api.pagination.Pages",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "conference.api.schema.ConvoyAutoSchema",
+    "EXCEPTION_HANDLER": "conference.api.errors.error_response",
+}
+if DEBUG:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Convoy API",
+    "DESCRIPTION": (
+        "Itineraries, the published movement schedule, fleet status and resource requests of a conference's "
+        "transport desk. Authenticate with `Authorization: Token <key>` (see `manage.py add_user --token`). "
+        "What a caller sees depends on its role; objects of another delegation or vehicle answer 404."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VehicleStatusEnum": "logistics.models.VehicleStatus",
+        "RequestStatusEnum": "logistics.models.RequestStatus",
+        "RunStatusEnum": "logistics.models.RunStatus",
+        "RoleEnum": "conference.models.Role",
+        "VenueKindEnum": "conference.models.VenueKind",
+        "SessionKindEnum": "conference.models.SessionKind",
+        "VehicleKindEnum": "logistics.models.VehicleKind",
+        "RequestKindEnum": "logistics.models.RequestKind",
+        "StatusOutcomeEnum": "logistics.models.StatusOutcome",
+    },
 }
 
 LOGGING = {

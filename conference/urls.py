@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path, re_path
 
 from conference import views
+from conference.api.errors import json_not_found
+from conference.api.urls import v1 as api_v1
 from delegates import views as delegate_views
 
 urlpatterns = [
@@ -12,4 +14,9 @@ urlpatterns = [
     path("import/", delegate_views.scenario_import_view, name="import"),
     path("healthz", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("api/", include("conference.api.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="v1")),
+    re_path(r"^api/", json_not_found),  # every unknown API path answers the API's error body, even with DEBUG
 ]
+
+handler500 = "conference.views.server_error"

@@ -42,6 +42,9 @@ class Vehicle(models.Model):
     last_latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     last_longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     last_position_at = models.DateTimeField(null=True, blank=True)
+    status_reported_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the last applied status update happened, by the reporter's clock."
+    )
 
     class Meta:
         ordering = ["conference", "callsign"]
@@ -71,6 +74,50 @@ class Vehicle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.callsign} ({self.get_kind_display()}, {self.seats} seats)"
+
+
+class StatusOutcome(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    STALE = "stale", "Recorded, not applied: older than the last applied update"
+
+
+class VehicleStatusEvent(models.Model):
+    """One status update from the field, kept whether or not it moved the vehicle (the audit trail)."""
+
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="status_events")
+    event_id = models.CharField(max_length=64, help_text="The client's id of the update; a repeat applies once.")
+    status = models.CharField(max_length=24, choices=VehicleStatus.choices)
+    previous_status = models.CharField(max_length=24, choices=VehicleStatus.choices)
+    resulting_status = models.CharField(max_length=24, choices=VehicleStatus.choices)
+    outcome = models.CharField(max_length=8, choices=StatusOutcome.choices)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    accuracy_m = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True)
+    reported_at = models.DateTimeField(help_text="The reporter's clock; the time received when none was sent.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=500, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["vehicle", "received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vehicle", "event_id"], name="status_event_id_unique_per_vehicle"),
+            models.CheckConstraint(condition=Q(status__in=VehicleStatus.values), name="status_event_status_known"),
+            models.CheckConstraint(condition=Q(outcome__in=StatusOutcome.values), name="status_event_outcome_known"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="status_event_position_complete_and_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(accuracy_m__isnull=True) | Q(accuracy_m__gte=0), name="status_event_accuracy_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle.callsign} {self.status} ({self.event_id})"
 
 
 class Driver(models.Model):

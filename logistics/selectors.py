@@ -1,10 +1,13 @@
 from collections import defaultdict
+from dataclasses import dataclass
 
 from conference.models import Conference, Session, Venue
 from conference.selectors import conference_movement_rules
 from delegates.models import Attendance, Delegate
 from logistics.models import (
+    Driver,
     Movement,
+    PassengerAction,
     RequestKind,
     RequestStatus,
     ResourceRequest,
@@ -134,3 +137,64 @@ def published_schedule(*, conference: Conference, version: ScheduleVersion | Non
         .values_list("pk", "code", "vehicle__callsign")
     ]
     return Schedule(trips=trips, movements=movements, unserved=unserved, metrics=version.metrics)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One movement of a delegate's itinerary, with the ride that serves it (None when unserved)."""
+
+    movement: Movement
+    pickup: Stop | None
+    dropoff: Stop | None
+
+    @property
+    def trip(self) -> Trip | None:
+        return self.pickup.trip if self.pickup else None
+
+    @property
+    def vehicle(self) -> Vehicle | None:
+        return self.pickup.trip.vehicle if self.pickup else None
+
+    @property
+    def driver(self) -> Driver | None:
+        vehicle = self.vehicle
+        return getattr(vehicle, "driver", None) if vehicle else None
+
+
+def current_version(*, conference_id: int) -> ScheduleVersion | None:
+    return ScheduleVersion.objects.filter(conference_id=conference_id, is_current=True).first()
+
+
+def itinerary_legs(*, version: ScheduleVersion | None, delegate_ids: list[int]) -> dict[int, list[Leg]]:
+    """The published movements of these delegates in time order, each with its pickup and drop-off stop.
+    Three queries, however many delegates and movements."""
+    legs: dict[int, list[Leg]] = {pk: [] for pk in delegate_ids}
+    if version is None or not delegate_ids:
+        return legs
+    movements = list(
+        Movement.objects.filter(version=version, delegate_id__in=delegate_ids)
+        .select_related("from_venue", "to_venue", "session__venue")
+        .order_by("earliest_pickup", "code")
+    )
+    stops: dict[tuple[int, str], Stop] = {}
+    rows = StopPassenger.objects.filter(movement__in=[m.pk for m in movements]).select_related(
+        "stop__venue", "stop__trip__vehicle__driver"
+    )
+    for row in rows:
+        stops[row.movement_id, row.action] = row.stop
+    for movement in movements:
+        pickup = stops.get((movement.pk, PassengerAction.BOARD))
+        dropoff = stops.get((movement.pk, PassengerAction.ALIGHT))
+        legs[movement.delegate_id].append(Leg(movement, pickup, dropoff))
+    for delegate_legs in legs.values():
+        delegate_legs.sort(key=lambda leg: leg.pickup.arrive_at if leg.pickup else leg.movement.earliest_pickup)
+    return legs
+
+
+def skipped_sessions(*, version: ScheduleVersion | None, external_ids: set[str]) -> dict[str, list[dict]]:
+    """Sessions the published version could not take these delegates to, with the reason."""
+    found: dict[str, list[dict]] = defaultdict(list)
+    for row in version.skipped if version else []:
+        if row["delegate"] in external_ids:
+            found[row["delegate"]].append(row)
+    return found

@@ -9,12 +9,15 @@ from django.db.models.signals import post_delete, post_save
 
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
-from logistics.models import RequestKind, ResourceRequest, Vehicle
+from logistics.models import RequestKind, RequestStatus, ResourceRequest, Vehicle
 
 _paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
 
-# fields of a vehicle that the logistics staff change all day without changing the plan's inputs
-LIVE_VEHICLE_FIELDS = {"last_latitude", "last_longitude", "last_position_at"}
+# fields of a vehicle that the field changes all day; logistics.status_updates asks for a recompute itself
+# when a vehicle leaves or rejoins the pool
+LIVE_VEHICLE_FIELDS = {"status", "status_reported_at", "last_latitude", "last_longitude", "last_position_at"}
+# requests the scheduler does not plan with (only approved ones count; a cancelled one may have been approved)
+UNPLANNED_REQUEST_STATUSES = {RequestStatus.SUBMITTED, RequestStatus.REJECTED}
 
 
 def _conference_id(instance) -> int | None:
@@ -30,7 +33,9 @@ def input_changed(sender, instance, created=None, update_fields=None, raw=False,
         return
     if sender is Vehicle and update_fields and set(update_fields) <= LIVE_VEHICLE_FIELDS:
         return
-    if sender is ResourceRequest and instance.kind != RequestKind.VEHICLE:
+    if sender is ResourceRequest and (
+        instance.kind != RequestKind.VEHICLE or instance.status in UNPLANNED_REQUEST_STATUSES
+    ):
         return
     conference_id = _conference_id(instance)
     if conference_id is None:

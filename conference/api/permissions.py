@@ -1,0 +1,20 @@
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from conference.access import access_of
+
+
+class RolePermission(BasePermission):
+    """A view names the roles that may read it (`read_roles`) and change through it (`write_roles`).
+    Which rows a permitted role sees is the view's scope (conference.access), and outside it is 404."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        access = access_of(request.user)
+        reading = request.method in SAFE_METHODS
+        roles = getattr(view, "read_roles" if reading else "write_roles", frozenset())
+        if access.role in roles:
+            return True
+        who = f"the {access.role.label.lower()} role" if access.role else "a user without a Convoy role"
+        self.message = f"{who[0].upper()}{who[1:]} may not {'read' if reading else 'do'} this."
+        return False

@@ -1,0 +1,99 @@
+"""The itinerary as a delegation's app reads it. Times are in the conference's time zone, with offset."""
+
+from rest_framework import serializers
+
+
+class LocalDateTime(serializers.DateTimeField):
+    def to_representation(self, value):
+        return None if value is None else value.astimezone(self.context["zone"]).isoformat()
+
+
+class PlaceSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    address = serializers.CharField(allow_blank=True)
+
+
+class LegVehicleSerializer(serializers.Serializer):
+    callsign = serializers.CharField()
+    kind = serializers.CharField()
+    plate = serializers.CharField(allow_blank=True)
+    status = serializers.CharField(help_text="The vehicle's live status.")
+
+
+class LegDriverSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class LegSessionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    kind = serializers.CharField()
+    venue = serializers.CharField(source="venue.code")
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+
+
+class LegSerializer(serializers.Serializer):
+    movement = serializers.CharField(source="movement.code", help_text="The movement's id in this version.")
+    kind = serializers.CharField(source="movement.kind")
+    status = serializers.SerializerMethodField(help_text="scheduled, or unserved (see unserved_reason).")
+    unserved_reason = serializers.CharField(source="movement.unserved_reason", allow_blank=True)
+    origin = PlaceSerializer(source="movement.from_venue")
+    destination = PlaceSerializer(source="movement.to_venue")
+    pickup_at = LocalDateTime(source="pickup.arrive_at", allow_null=True, default=None)
+    dropoff_at = LocalDateTime(source="dropoff.arrive_at", allow_null=True, default=None)
+    earliest_pickup = LocalDateTime(source="movement.earliest_pickup")
+    latest_dropoff = LocalDateTime(source="movement.latest_dropoff")
+    trip = serializers.CharField(source="trip.code", allow_null=True, default=None)
+    vehicle = LegVehicleSerializer(allow_null=True)
+    driver = LegDriverSerializer(allow_null=True)
+    session = LegSessionSerializer(source="movement.session", allow_null=True, help_text="The session it serves.")
+
+    def get_status(self, leg) -> str:
+        return "scheduled" if leg.pickup else "unserved"
+
+
+class SkippedSessionSerializer(serializers.Serializer):
+    session = serializers.CharField()
+    to = serializers.CharField(help_text="The session's venue.")
+    reason = serializers.CharField()
+
+
+class ItineraryDelegateSerializer(serializers.Serializer):
+    external_id = serializers.CharField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    delegation = serializers.CharField(source="delegation.code")
+    hotel = serializers.CharField(source="hotel.code")
+
+
+class DelegateItinerarySerializer(serializers.Serializer):
+    delegate = ItineraryDelegateSerializer()
+    movements = LegSerializer(many=True)
+    skipped_sessions = SkippedSessionSerializer(many=True)
+
+
+class PublishedSerializer(serializers.Serializer):
+    conference = serializers.CharField(source="conference.code")
+    version = serializers.IntegerField(source="version.number", allow_null=True, default=None)
+    computed_at = LocalDateTime(source="version.computed_at", allow_null=True, default=None)
+
+
+class ItinerarySerializer(PublishedSerializer, DelegateItinerarySerializer):
+    """One delegate's published movements. version is null until a schedule is published."""
+
+
+class DelegationRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class DelegationItinerarySerializer(PublishedSerializer):
+    """Every delegate of a delegation with their published movements."""
+
+    delegation = DelegationRefSerializer()
+    delegates = DelegateItinerarySerializer(many=True)

@@ -1,0 +1,232 @@
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from rest_framework import serializers
+
+from logistics.models import (
+    RequestKind,
+    ResourceRequest,
+    ScheduleRun,
+    Stop,
+    Trip,
+    Vehicle,
+    VehicleStatus,
+    VehicleStatusEvent,
+)
+
+
+class PersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_blank=True)
+
+
+class PositionSerializer(serializers.Serializer):
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6)
+    at = serializers.DateTimeField()
+
+
+class VehicleSerializer(serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    depot = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    position = serializers.SerializerMethodField()
+    driver = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Vehicle
+        fields = [
+            "conference",
+            "callsign",
+            "kind",
+            "seats",
+            "armoured",
+            "accessible",
+            "depot",
+            "plate",
+            "available_from",
+            "available_until",
+            "status",
+            "status_reported_at",
+            "position",
+            "driver",
+        ]
+
+    def get_position(self, vehicle) -> PositionSerializer(allow_null=True):
+        if vehicle.last_position_at is None:
+            return None
+        return PositionSerializer(
+            {"latitude": vehicle.last_latitude, "longitude": vehicle.last_longitude, "at": vehicle.last_position_at}
+        ).data
+
+    def get_driver(self, vehicle) -> PersonSerializer(allow_null=True):
+        driver = getattr(vehicle, "driver", None)
+        return PersonSerializer(driver).data if driver else None
+
+
+def _six_places(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_EVEN)
+
+
+class StatusReportSerializer(serializers.Serializer):
+    event_id = serializers.RegexField(
+        r"^[A-Za-z0-9._:-]{1,64}$",
+        help_text="The client's id of this update (e.g. a UUID); sending it again applies the update once.",
+        error_messages={"invalid": "Use 1 to 64 letters, digits, '.', '_', ':' or '-'."},
+    )
+    status = serializers.ChoiceField(choices=VehicleStatus.choices)
+    latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    accuracy = serializers.FloatField(
+        min_value=0, max_value=1_000_000, required=False, allow_null=True, help_text="Metres."
+    )
+    timestamp = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="When it happened (ISO 8601 with offset); default: when received."
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate(self, data):
+        if (data.get("latitude") is None) != (data.get("longitude") is None):
+            raise serializers.ValidationError({"longitude": "Send latitude and longitude together, or neither."})
+        data["latitude"] = _six_places(data.get("latitude"))
+        data["longitude"] = _six_places(data.get("longitude"))
+        accuracy = data.pop("accuracy", None)
+        data["accuracy_m"] = None if accuracy is None else Decimal(str(round(accuracy, 1)))
+        data["reported_at"] = data.pop("timestamp", None)
+        return data
+
+
+class StatusEventSerializer(serializers.ModelSerializer):
+    vehicle = serializers.SlugRelatedField(slug_field="callsign", read_only=True)
+    applied = serializers.SerializerMethodField(help_text="False when an applied update was newer (stale).")
+    timestamp = serializers.DateTimeField(source="reported_at")
+    accuracy = serializers.DecimalField(source="accuracy_m", max_digits=8, decimal_places=1, allow_null=True)
+
+    class Meta:
+        model = VehicleStatusEvent
+        fields = [
+            "event_id",
+            "vehicle",
+            "status",
+            "applied",
+            "outcome",
+            "previous_status",
+            "resulting_status",
+            "latitude",
+            "longitude",
+            "accuracy",
+            "timestamp",
+            "received_at",
+            "note",
+        ]
+
+    def get_applied(self, event) -> bool:
+        return event.outcome == "applied"
+
+
+class PassengerSerializer(serializers.Serializer):
+    movement = serializers.CharField(source="movement.code")
+    delegate = serializers.CharField(source="movement.delegate.external_id", allow_null=True, default=None)
+    name = serializers.CharField(source="movement.delegate.full_name", allow_null=True, default=None)
+    request = serializers.IntegerField(source="movement.request_id", allow_null=True)
+    seats = serializers.IntegerField(source="movement.seats")
+
+
+class StopSerializer(serializers.ModelSerializer):
+    venue = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    board = serializers.SerializerMethodField()
+    alight = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Stop
+        fields = ["sequence", "venue", "arrive_at", "depart_at", "board", "alight"]
+
+    def _passengers(self, stop, action):
+        return PassengerSerializer([p for p in stop.passengers.all() if p.action == action], many=True).data
+
+    def get_board(self, stop) -> PassengerSerializer(many=True):
+        return self._passengers(stop, "board")
+
+    def get_alight(self, stop) -> PassengerSerializer(many=True):
+        return self._passengers(stop, "alight")
+
+
+class TripSerializer(serializers.ModelSerializer):
+    conference = serializers.CharField(source="version.conference.code")
+    version = serializers.IntegerField(source="version.number")
+    vehicle = serializers.SlugRelatedField(slug_field="callsign", read_only=True)
+    stops = StopSerializer(many=True)
+
+    class Meta:
+        model = Trip
+        fields = ["id", "conference", "version", "code", "vehicle", "starts_at", "ends_at", "stops"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    version = serializers.SerializerMethodField(help_text="The schedule version the run published, if any.")
+
+    class Meta:
+        model = ScheduleRun
+        fields = [
+            "id",
+            "conference",
+            "status",
+            "trigger",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "progress",
+            "metrics",
+            "error",
+            "version",
+        ]
+
+    def get_version(self, run) -> int | None:
+        version = getattr(run, "version", None)
+        return version.number if version else None
+
+
+class ResourceRequestSerializer(serializers.ModelSerializer):
+    conference = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    delegation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_venue = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    to_venue = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ResourceRequest
+        fields = [
+            "id",
+            "conference",
+            "delegation",
+            "kind",
+            "from_venue",
+            "to_venue",
+            "window_start",
+            "window_end",
+            "seats",
+            "notes",
+            "status",
+            "created_at",
+            "decided_at",
+            "decision_reason",
+        ]
+
+
+class ResourceRequestInputSerializer(serializers.Serializer):
+    conference = serializers.CharField(required=False, help_text="Needed only when the delegation code is ambiguous.")
+    delegation = serializers.CharField(required=False, help_text="Delegation code; a liaison's own by default.")
+    kind = serializers.ChoiceField(choices=RequestKind.choices)
+    from_venue = serializers.CharField(required=False, allow_null=True, help_text="Venue code; required for vehicles.")
+    to_venue = serializers.CharField(required=False, allow_null=True, help_text="Venue code; required for vehicles.")
+    window_start = serializers.DateTimeField()
+    window_end = serializers.DateTimeField()
+    seats = serializers.IntegerField(min_value=1, max_value=100, required=False, allow_null=True)
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class DecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class RequestDecisionSerializer(serializers.Serializer):
+    request = ResourceRequestSerializer()
+    run = RunSerializer(allow_null=True, help_text="The recompute the decision queued, for vehicle requests.")

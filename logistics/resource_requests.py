@@ -1,0 +1,100 @@
+"""Resource requests: a delegation's liaison asks, an organizer decides; approved vehicle requests are planned."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from conference.errors import Invalid, Refused
+from conference.models import Venue
+from delegates.models import Delegation
+from logistics.models import RequestKind, RequestStatus, ResourceRequest, ScheduleRun, Vehicle
+from logistics.signals import triggers_paused
+
+DECIDABLE = {RequestStatus.SUBMITTED}
+CANCELLABLE = {RequestStatus.SUBMITTED, RequestStatus.APPROVED}
+
+
+def resource_request_create(
+    *,
+    delegation: Delegation,
+    kind: str,
+    window_start: datetime,
+    window_end: datetime,
+    from_venue: Venue | None = None,
+    to_venue: Venue | None = None,
+    seats: int | None = None,
+    notes: str = "",
+    user=None,
+) -> ResourceRequest:
+    conference = delegation.conference
+    if window_end <= window_start:
+        raise Invalid("The window must end after it starts.", field="window_end")
+    first = conference.local(window_start).date()
+    last = conference.local(window_end).date()
+    if first < conference.start_date or last > conference.end_date:
+        raise Invalid(
+            f"The window must fall within the conference, {conference.start_date} to {conference.end_date}.",
+            field="window_start",
+        )
+    for venue, field in ((from_venue, "from_venue"), (to_venue, "to_venue")):
+        if venue is not None and venue.conference_id != conference.pk:
+            raise Invalid(f"{venue.code} is not a place of {conference.code}.", field=field)
+    if kind == RequestKind.VEHICLE:
+        if from_venue is None or to_venue is None:
+            raise Invalid("A vehicle request needs from_venue and to_venue.", field="from_venue")
+        if from_venue == to_venue:
+            raise Invalid("A vehicle request must go somewhere else than where it starts.", field="to_venue")
+        largest = max(Vehicle.objects.filter(conference=conference).values_list("seats", flat=True), default=0)
+        if (seats or 1) > largest:
+            raise Invalid(
+                f"No vehicle of {conference.code} has {seats} seats (the largest has {largest}).", field="seats"
+            )
+    return ResourceRequest.objects.create(
+        conference=conference,
+        delegation=delegation,
+        kind=kind,
+        from_venue=from_venue,
+        to_venue=to_venue,
+        window_start=window_start,
+        window_end=window_end,
+        seats=seats,
+        notes=notes,
+        created_by=user,
+    )
+
+
+def resource_request_cancel(*, request_id: int, user=None) -> tuple[ResourceRequest, ScheduleRun | None]:
+    return _decide(request_id=request_id, to=RequestStatus.CANCELLED, allowed=CANCELLABLE, user=user, reason="")
+
+
+def resource_request_approve(*, request_id: int, user, reason: str = "") -> tuple[ResourceRequest, ScheduleRun | None]:
+    return _decide(request_id=request_id, to=RequestStatus.APPROVED, allowed=DECIDABLE, user=user, reason=reason)
+
+
+def resource_request_reject(*, request_id: int, user, reason: str) -> tuple[ResourceRequest, ScheduleRun | None]:
+    if not reason.strip():
+        raise Invalid("Give the delegation a reason for the rejection.", field="reason")
+    return _decide(request_id=request_id, to=RequestStatus.REJECTED, allowed=DECIDABLE, user=user, reason=reason)
+
+
+def _decide(*, request_id: int, to: str, allowed: set, user, reason: str) -> tuple[ResourceRequest, ScheduleRun | None]:
+    from logistics.services import schedule_recompute_request
+
+    with transaction.atomic(), triggers_paused():
+        request = ResourceRequest.objects.select_for_update().select_related("delegation").get(pk=request_id)
+        if request.status not in allowed:
+            raise Refused(f"Request {request.pk} is {request.status}; it can no longer become {to}.", field="status")
+        was_planned = request.status == RequestStatus.APPROVED
+        request.status = to
+        if to != RequestStatus.CANCELLED:
+            request.decided_by, request.decided_at, request.decision_reason = user, timezone.now(), reason.strip()
+        request.save()
+        run = None
+        if request.kind == RequestKind.VEHICLE and (to == RequestStatus.APPROVED or was_planned):
+            run = schedule_recompute_request(
+                conference_id=request.conference_id, trigger=f"request {request.pk} {to}", user=user
+            )
+    if run is not None:
+        run.refresh_from_db()
+    return request, run
