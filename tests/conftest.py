@@ -53,3 +53,19 @@ def demo_scenario() -> Path:
 @pytest.fixture
 def organizer(db):
     return UserFactory(username="organizer", permissions=["delegates.import_scenario"])
+
+
+@pytest.fixture
+def api_client():
+    """client_as(user) -> an APIClient that authenticates as `user` with an API token; client_as(None): anonymous."""
+    from rest_framework.test import APIClient
+
+    from conference.services import api_token_for
+
+    def client_as(user=None) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_for(user=user)}")
+        return client
+
+    return client_as

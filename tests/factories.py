@@ -5,7 +5,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from conference.models import Conference, Session, Venue
+from conference.models import Conference, Session, UserRole, Venue
 from delegates.models import Attendance, Delegate, Delegation
 from logistics.models import (
     Driver,
@@ -203,3 +203,13 @@ class StopPassengerFactory(factory.django.DjangoModelFactory):
     stop = factory.SubFactory(StopFactory)
     movement = factory.SubFactory(MovementFactory, version=factory.SelfAttribute("..stop.trip.version"))
     action = "board"
+
+
+class UserRoleFactory(factory.django.DjangoModelFactory):
+    """A user with a Convoy role; pass delegation= for a liaison and vehicle= for a driver."""
+
+    class Meta:
+        model = UserRole
+
+    user = factory.SubFactory(UserFactory)
+    role = "organizer"
