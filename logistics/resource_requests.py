@@ -1,6 +1,6 @@
 """Resource requests: a delegation's liaison asks, an organizer decides; approved vehicle requests are planned."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +30,10 @@ def resource_request_create(
     conference = delegation.conference
     if window_end <= window_start:
         raise Invalid("The window must end after it starts.", field="window_end")
-    first = conference.local(window_start).date()
-    last = conference.local(window_end).date()
-    if first < conference.start_date or last > conference.end_date:
+    # compared as moments: a window at the ends of the calendar has no local date in every zone
+    opens = datetime.combine(conference.start_date, time(0), tzinfo=conference.zone)
+    closes = datetime.combine(conference.end_date + timedelta(days=1), time(0), tzinfo=conference.zone)
+    if window_start < opens or window_end >= closes:
         raise Invalid(
             f"The window must fall within the conference, {conference.start_date} to {conference.end_date}.",
             field="window_start",
@@ -46,9 +47,10 @@ def resource_request_create(
         if from_venue == to_venue:
             raise Invalid("A vehicle request must go somewhere else than where it starts.", field="to_venue")
         largest = max(Vehicle.objects.filter(conference=conference).values_list("seats", flat=True), default=0)
-        if (seats or 1) > largest:
+        needed = seats or 1
+        if needed > largest:
             raise Invalid(
-                f"No vehicle of {conference.code} has {seats} seats (the largest has {largest}).", field="seats"
+                f"No vehicle of {conference.code} has {needed} seats (the largest has {largest}).", field="seats"
             )
     return ResourceRequest.objects.create(
         conference=conference,

@@ -51,7 +51,15 @@ def vehicle_status_report(
         vehicle = Vehicle.objects.select_for_update().get(pk=vehicle_id)
         earlier = VehicleStatusEvent.objects.filter(vehicle=vehicle, event_id=event_id).first()
         if earlier is not None:
-            _check_same(earlier, status=status, latitude=latitude, longitude=longitude, note=note, at=reported_at)
+            _check_same(
+                earlier,
+                status=status,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy_m=accuracy_m,
+                note=note,
+                at=reported_at,
+            )
             return earlier, True
         reported_at = reported_at or now
         stale = vehicle.status_reported_at is not None and reported_at < vehicle.status_reported_at
@@ -99,7 +107,7 @@ def _apply(vehicle: Vehicle, event: VehicleStatusEvent) -> None:
         )
 
 
-def _check_same(earlier: VehicleStatusEvent, *, status, latitude, longitude, note, at) -> None:
+def _check_same(earlier: VehicleStatusEvent, *, status, latitude, longitude, accuracy_m, note, at) -> None:
     def same_number(a, b) -> bool:
         return (a is None and b is None) or (a is not None and b is not None and Decimal(a) == Decimal(b))
 
@@ -107,6 +115,7 @@ def _check_same(earlier: VehicleStatusEvent, *, status, latitude, longitude, not
         earlier.status == status
         and same_number(earlier.latitude, latitude)
         and same_number(earlier.longitude, longitude)
+        and same_number(earlier.accuracy_m, accuracy_m)
         and earlier.note == note
         and (at is None or at == earlier.reported_at)
     )

@@ -1,8 +1,23 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import UserFactory
+from tests.factories import (
+    MORNING,
+    ConferenceFactory,
+    DelegateFactory,
+    DelegationFactory,
+    DriverFactory,
+    ResourceRequestFactory,
+    ScheduleRunFactory,
+    ScheduleVersionFactory,
+    SessionFactory,
+    UserFactory,
+    UserRoleFactory,
+    VehicleFactory,
+    published_ride,
+)
 
 SHARED_SCENARIOS = Path(__file__).resolve().parent.parent.parent / "shared" / "scenarios"
 DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "demo" / "scenario"
@@ -15,6 +30,12 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing takes a good part of a second per user; tests make many users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -69,3 +90,44 @@ def api_client():
         return client
 
     return client_as
+
+
+@pytest.fixture
+def world(db):
+    """One conference with two delegations (PA, CR) and two vehicles (ARM-01 driven by the driver user, VAN-01),
+    a published schedule with a ride for each delegate, a request of each delegation, a run, and a user per role."""
+    conference = ConferenceFactory(code="CASC")
+    session = SessionFactory(conference=conference, code="PLEN")
+    panama = DelegationFactory(conference=conference, code="PA", name="Panama")
+    costa_rica = DelegationFactory(conference=conference, code="CR", name="Costa Rica")
+    ana = DelegateFactory(conference=conference, delegation=panama, external_id="PA-1", given_name="Ana")
+    bruno = DelegateFactory(conference=conference, delegation=costa_rica, external_id="CR-1", given_name="Bruno")
+    armoured = VehicleFactory(conference=conference, callsign="ARM-01", kind="armoured_suv", seats=3, armoured=True)
+    van = VehicleFactory(conference=conference, callsign="VAN-01", depot=armoured.depot)
+    DriverFactory(conference=conference, vehicle=armoured, name="Carla Ruiz", phone="+507 6111-1111")
+    run = ScheduleRunFactory(conference=conference, status="succeeded")
+    version = ScheduleVersionFactory(conference=conference, run=run, is_current=True)
+    published_ride(version=version, delegate=ana, vehicle=armoured, session=session)
+    published_ride(version=version, delegate=bruno, vehicle=van, session=session)
+    requests = {
+        code: ResourceRequestFactory(conference=conference, delegation=delegation, window_start=MORNING)
+        for code, delegation in (("PA", panama), ("CR", costa_rica))
+    }
+    users = {
+        "organizer": UserRoleFactory(role="organizer").user,
+        "logistics": UserRoleFactory(role="logistics").user,
+        "driver": UserRoleFactory(role="driver", vehicle=armoured).user,
+        "liaison": UserRoleFactory(role="liaison", delegation=panama).user,
+        "reader": UserRoleFactory(role="reader").user,
+        "norole": UserFactory(),
+        "anonymous": None,
+    }
+    return SimpleNamespace(
+        conference=conference,
+        session=session,
+        own=SimpleNamespace(delegation=panama, delegate=ana, vehicle=armoured, request=requests["PA"]),
+        other=SimpleNamespace(delegation=costa_rica, delegate=bruno, vehicle=van, request=requests["CR"]),
+        version=version,
+        run=run,
+        users=users,
+    )

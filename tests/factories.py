@@ -213,3 +213,25 @@ class UserRoleFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     role = "organizer"
+
+
+def published_ride(*, version, delegate, vehicle, session=None, pickup_at=MORNING - timedelta(minutes=40)):
+    """A movement of `delegate` from its hotel to a venue, served by one trip of `vehicle` in `version`."""
+    destination = session.venue if session else VenueFactory(conference=version.conference)
+    movement = MovementFactory(
+        version=version,
+        delegate=delegate,
+        to_venue=destination,
+        session=session,
+        earliest_pickup=pickup_at - timedelta(minutes=20),
+        latest_pickup=pickup_at + timedelta(minutes=10),
+        earliest_dropoff=pickup_at - timedelta(minutes=5),
+        latest_dropoff=pickup_at + timedelta(minutes=30),
+    )
+    trip = TripFactory(version=version, vehicle=vehicle, starts_at=pickup_at, ends_at=pickup_at + timedelta(minutes=25))
+    pickup = StopFactory(trip=trip, sequence=1, venue=delegate.hotel, arrive_at=pickup_at, depart_at=pickup_at)
+    dropoff_at = pickup_at + timedelta(minutes=20)
+    dropoff = StopFactory(trip=trip, sequence=2, venue=destination, arrive_at=dropoff_at, depart_at=dropoff_at)
+    StopPassengerFactory(stop=pickup, movement=movement, action="board")
+    StopPassengerFactory(stop=dropoff, movement=movement, action="alight")
+    return movement

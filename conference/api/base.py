@@ -1,8 +1,9 @@
 """What every API view shares: the caller's scope, lookups by code, and the local-day filter."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from rest_framework import generics
 from rest_framework.exceptions import NotFound, ValidationError
@@ -33,8 +34,11 @@ class ScopedView(generics.GenericAPIView):
     def get_object(self):
         key = self.lookup_url_kwarg or self.lookup_field
         value = self.kwargs[key]
-        queryset = self.get_queryset().filter(**{self.lookup_field: value})
         conference = self.request.query_params.get("conference")
+        for name, given in ((key, value), ("conference", conference)):
+            if isinstance(given, str) and "\x00" in given:  # PostgreSQL cannot even compare them
+                raise ValidationError({name: ["Null characters are not allowed."]})
+        queryset = self.get_queryset().filter(**{self.lookup_field: value})
         if conference and self.conference_code_field:
             queryset = queryset.filter(**{self.conference_code_field: conference})
         found = list(queryset[:2])
@@ -47,6 +51,23 @@ class ScopedView(generics.GenericAPIView):
         return found[0]
 
 
+class MomentField(django_filters.fields.IsoDateTimeField):
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                moment.astimezone(UTC)
+            except OverflowError:  # e.g. 0001-01-01T00:00+05:00, before the first moment a database stores
+                raise forms.ValidationError("This moment is out of range.", code="invalid") from None
+        return moment
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 moment; one that has no UTC equivalent is refused (400), as stored moments are in UTC."""
+
+    field_class = MomentField
+
+
 class ConferenceFilter(django_filters.FilterSet):
     conference = django_filters.CharFilter(field_name="conference__code", help_text="Conference code.")
 
@@ -54,6 +75,8 @@ class ConferenceFilter(django_filters.FilterSet):
 def on_local_day(queryset: QuerySet, *, day: date, field: str, conference: str = "conference") -> QuerySet:
     """Rows whose `field` falls on `day` in their own conference's time zone."""
     within = Q(pk__in=[])
+    if not date.min < day < date.max:  # the calendar's first and last days have no whole local day in every zone
+        return queryset.none()
     for conference_id, zone_name in Conference.objects.values_list("pk", "timezone"):
         zone = Conference(timezone=zone_name).zone
         start = datetime.combine(day, time(0), tzinfo=zone)

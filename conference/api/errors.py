@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -61,6 +62,7 @@ def error_response(exc, context) -> Response | None:
     return response
 
 
+@csrf_exempt  # a POST to an unknown API path is a 404 in the API's body, not the CSRF failure page (403, HTML)
 def json_not_found(request, exception=None) -> JsonResponse:
     return JsonResponse(error_body(404, "not_found", f"There is no API endpoint at {request.path}."), status=404)
 

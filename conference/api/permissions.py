@@ -10,6 +10,8 @@ class RolePermission(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
+        if request.method.lower() not in view.http_method_names or not hasattr(view, request.method.lower()):
+            return True  # the view answers 405 Method Not Allowed, which tells the caller more than 403
         access = access_of(request.user)
         reading = request.method in SAFE_METHODS
         roles = getattr(view, "read_roles" if reading else "write_roles", frozenset())

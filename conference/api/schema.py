@@ -44,5 +44,15 @@ class ConvoyAutoSchema(AutoSchema):
             )
         return parameters
 
+    def _get_parameters(self):
+        # An empty query parameter (`?kind=`) is the same as leaving it out, as django-filter and the paginator
+        # read it; the schema says so, so that clients and schema-driven tests know that "" is accepted.
+        return [
+            {**parameter, "allowEmptyValue": True}
+            if parameter["in"] == "query" and not parameter.get("required")
+            else parameter
+            for parameter in super()._get_parameters()
+        ]
+
     def _has_path_parameters(self) -> bool:
         return "{" in self.path

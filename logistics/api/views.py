@@ -12,7 +12,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from conference.access import DELEGATION_DATA, DESK, FLEET
-from conference.api.base import ConferenceFilter, ScopedView, on_local_day
+from conference.api.base import ConferenceFilter, MomentFilter, ScopedView, on_local_day
 from conference.models import Conference, Role, Venue
 from delegates.models import Delegate, Delegation
 from logistics import resource_requests
@@ -121,10 +121,8 @@ class TripFilter(django_filters.FilterSet):
     conference = django_filters.CharFilter(field_name="version__conference__code", help_text="Conference code.")
     vehicle = django_filters.CharFilter(field_name="vehicle__callsign", help_text="Vehicle callsign.")
     day = django_filters.DateFilter(method="on_day", help_text="Trips starting on this day, local time.")
-    after = django_filters.IsoDateTimeFilter(field_name="ends_at", lookup_expr="gt", help_text="Trips ending after.")
-    before = django_filters.IsoDateTimeFilter(
-        field_name="starts_at", lookup_expr="lt", help_text="Trips starting before."
-    )
+    after = MomentFilter(field_name="ends_at", lookup_expr="gt", help_text="Trips ending after.")
+    before = MomentFilter(field_name="starts_at", lookup_expr="lt", help_text="Trips starting before.")
 
     def on_day(self, queryset, name, value):
         return on_local_day(queryset, day=value, field="starts_at", conference="version__conference")

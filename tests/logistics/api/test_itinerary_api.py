@@ -1,0 +1,111 @@
+from datetime import timedelta
+
+from icalendar import Calendar
+
+from logistics.models import ScheduleVersion
+from logistics.status_updates import vehicle_status_report
+from tests.factories import MORNING, DelegateFactory, MovementFactory, published_ride
+
+
+def test_itinerary_lists_the_published_movements_in_time_order_with_vehicle_driver_and_session(world, api_client):
+    later = published_ride(
+        version=world.version,
+        delegate=world.own.delegate,
+        vehicle=world.other.vehicle,
+        pickup_at=MORNING + timedelta(hours=3),
+    )
+    body = api_client(world.users["liaison"]).get("/api/v1/delegates/PA-1/itinerary").json()
+    assert body["conference"] == "CASC"
+    assert body["version"] == world.version.number
+    assert body["delegate"] == {
+        "external_id": "PA-1",
+        "given_name": "Ana",
+        "family_name": world.own.delegate.family_name,
+        "delegation": "PA",
+        "hotel": world.own.delegate.hotel.code,
+    }
+    first, second = body["movements"]
+    assert first["status"] == "scheduled"
+    assert first["origin"]["code"] == world.own.delegate.hotel.code
+    assert first["destination"]["code"] == world.session.venue.code
+    assert first["pickup_at"] == "2026-12-07T08:20:00-05:00"  # 13:20 UTC in Panama
+    assert first["dropoff_at"] == "2026-12-07T08:40:00-05:00"
+    assert first["vehicle"] == {"callsign": "ARM-01", "kind": "armoured_suv", "plate": "", "status": "available"}
+    assert first["driver"] == {"name": "Carla Ruiz", "phone": "+507 6111-1111"}
+    assert first["session"]["code"] == "PLEN"
+    assert first["session"]["starts_at"] == "2026-12-07T09:00:00-05:00"
+    assert second["movement"] == later.code
+    assert second["vehicle"]["callsign"] == "VAN-01"
+    assert second["driver"] is None
+
+
+def test_unserved_movement_and_skipped_session_are_listed_with_their_reason(world, api_client):
+    MovementFactory(version=world.version, delegate=world.own.delegate, unserved_reason="no armoured vehicle free")
+    world.version.skipped = [{"delegate": "PA-1", "session": "S9", "to": "MOF", "reason": "overlaps PLEN"}]
+    world.version.save()
+    body = api_client(world.users["organizer"]).get("/api/v1/delegates/PA-1/itinerary").json()
+    unserved = [m for m in body["movements"] if m["status"] == "unserved"]
+    assert len(unserved) == 1
+    assert unserved[0]["unserved_reason"] == "no armoured vehicle free"
+    assert unserved[0]["vehicle"] is None and unserved[0]["pickup_at"] is None
+    assert body["skipped_sessions"] == [{"session": "S9", "to": "MOF", "reason": "overlaps PLEN"}]
+
+
+def test_itinerary_before_any_published_schedule_is_empty_with_no_version(world, api_client):
+    ScheduleVersion.objects.update(is_current=False)
+    body = api_client(world.users["organizer"]).get("/api/v1/delegates/PA-1/itinerary").json()
+    assert body["version"] is None and body["computed_at"] is None
+    assert body["movements"] == []
+
+
+def test_conditional_get_answers_304_until_the_itinerary_changes(world, api_client):
+    client = api_client(world.users["liaison"])
+    first = client.get("/api/v1/delegates/PA-1/itinerary")
+    etag = first["ETag"]
+    assert etag.startswith('"')
+    again = client.get("/api/v1/delegates/PA-1/itinerary", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    vehicle_status_report(vehicle_id=world.own.vehicle.pk, event_id="e1", status="en_route")
+    changed = client.get("/api/v1/delegates/PA-1/itinerary", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    assert changed.json()["movements"][0]["vehicle"]["status"] == "en_route"
+
+
+def test_calendar_is_valid_icalendar_with_one_event_per_movement_in_the_conference_zone(world, api_client):
+    MovementFactory(version=world.version, delegate=world.own.delegate, unserved_reason="no vehicle free")
+    client = api_client(world.users["liaison"])
+    response = client.get("/api/v1/delegates/PA-1/itinerary.ics")
+    assert response["Content-Type"].startswith("text/calendar")
+    raw = response.content
+    lines = raw.split(b"\r\n")
+    assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only (RFC 5545 3.1)
+    assert all(len(line) <= 75 for line in lines)  # folded
+    calendar = Calendar.from_ical(raw)
+    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["America/Panama"]
+    events = calendar.walk("VEVENT")
+    assert len(events) == 2
+    served = next(e for e in events if e["STATUS"] == "CONFIRMED")
+    assert str(served.decoded("DTSTART")) == "2026-12-07 08:20:00-05:00"
+    assert served["DTSTART"].params["TZID"] == "America/Panama"
+    assert "ARM-01" in served["SUMMARY"]
+    assert "Carla Ruiz" in served["DESCRIPTION"]
+    assert served["SEQUENCE"] == world.version.number
+    assert {str(e["UID"]) for e in events} == {f"CASC.{m.code}@convoy" for m in world.own.delegate.movements.all()}
+    assert next(e for e in events if e["STATUS"] == "TENTATIVE")["SUMMARY"].startswith("No transport yet")
+    assert client.get("/api/v1/delegates/PA-1/itinerary.ics", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_delegation_itinerary_holds_every_delegate_of_the_delegation(world, api_client):
+    colleague = DelegateFactory(conference=world.conference, delegation=world.own.delegation, family_name="Aaron")
+    published_ride(version=world.version, delegate=colleague, vehicle=world.own.vehicle)
+    client = api_client(world.users["liaison"])
+    body = client.get("/api/v1/delegations/PA/itinerary").json()
+    assert body["delegation"] == {"code": "PA", "name": "Panama"}
+    assert [d["delegate"]["external_id"] for d in body["delegates"]] == [colleague.external_id, "PA-1"]
+    assert all(len(d["movements"]) == 1 for d in body["delegates"])
+    calendar = Calendar.from_ical(client.get("/api/v1/delegations/PA/itinerary.ics").content)
+    assert len(calendar.walk("VEVENT")) == 2
