@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from conference.models import Conference, Session, Venue
+from conference.models import Conference, Session, UserRole, Venue
 
 
 @admin.register(Conference)
@@ -49,3 +49,12 @@ class SessionAdmin(admin.ModelAdmin):
     list_select_related = ["venue", "conference"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["venue"]
+
+
+@admin.register(UserRole)
+class UserRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "delegation", "vehicle"]
+    search_fields = ["user__username", "delegation__code", "vehicle__callsign"]
+    list_filter = ["role"]
+    list_select_related = ["user", "delegation", "vehicle"]
+    autocomplete_fields = ["user", "delegation", "vehicle"]

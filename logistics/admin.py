@@ -10,6 +10,7 @@ from logistics.models import (
     StopPassenger,
     Trip,
     Vehicle,
+    VehicleStatusEvent,
 )
 
 
@@ -20,6 +21,22 @@ class VehicleAdmin(admin.ModelAdmin):
     list_filter = ["conference", "kind", "status", "armoured", "accessible"]
     list_select_related = ["depot"]
     autocomplete_fields = ["depot"]
+
+
+@admin.register(VehicleStatusEvent)
+class VehicleStatusEventAdmin(admin.ModelAdmin):
+    """The audit trail of status updates: read only, as it records what the field reported."""
+
+    list_display = ["vehicle", "status", "outcome", "reported_at", "received_at", "reported_by", "event_id"]
+    search_fields = ["vehicle__callsign", "event_id", "note"]
+    list_filter = ["vehicle__conference", "outcome", "status"]
+    list_select_related = ["vehicle", "reported_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Driver)

@@ -45,6 +45,8 @@ def test_login_page_logs_in(client, organizer):
         "trip",
         "stop",
         "stoppassenger",
+        "vehiclestatusevent",
+        "userrole",
     ],
 )
 def test_every_model_has_a_searchable_admin(admin_client, model):
