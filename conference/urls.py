@@ -19,4 +19,5 @@ urlpatterns = [
     re_path(r"^api/", json_not_found),  # every unknown API path answers the API's error body, even with DEBUG
 ]
 
+handler400 = "conference.views.bad_request"
 handler500 = "conference.views.server_error"

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
-from conference.api.errors import json_server_error
+from conference.api.errors import json_error
 from conference.models import Conference
 
 
@@ -25,7 +25,16 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+# Django's own error pages, in the API's error body under /api/ (DRF handles errors inside its views itself)
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return json_error(400, "bad_request", "The request could not be read (malformed, too large or bad host).")
+    return defaults.bad_request(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return json_server_error(request)
+        return json_error(500, "server_error", "The server failed; the error is logged.")
     return defaults.server_error(request)

@@ -67,5 +67,5 @@ def json_not_found(request, exception=None) -> JsonResponse:
     return JsonResponse(error_body(404, "not_found", f"There is no API endpoint at {request.path}."), status=404)
 
 
-def json_server_error(request) -> JsonResponse:
-    return JsonResponse(error_body(500, "server_error", "The server failed; the error is logged."), status=500)
+def json_error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(error_body(status, code, detail), status=status)

@@ -97,3 +97,10 @@ def test_a_wrong_token_is_refused(world):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json()["code"] == "authentication_failed"
+
+
+def test_a_request_django_refuses_before_the_api_still_gets_the_error_body(world, api_client):
+    client = api_client(world.users["organizer"])
+    response = client.get("/api/v1/vehicles/", HTTP_HOST="not-an-allowed-host.example")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
