@@ -33,7 +33,7 @@ def resource_request_create(
     # compared as moments: a window at the ends of the calendar has no local date in every zone
     opens = datetime.combine(conference.start_date, time(0), tzinfo=conference.zone)
     closes = datetime.combine(conference.end_date + timedelta(days=1), time(0), tzinfo=conference.zone)
-    if window_start < opens or window_end >= closes:
+    if window_start < opens or window_end > closes:
         raise Invalid(
             f"The window must fall within the conference, {conference.start_date} to {conference.end_date}.",
             field="window_start",

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 
 from conference.access import Access, access_of
@@ -83,3 +83,16 @@ def on_local_day(queryset: QuerySet, *, day: date, field: str, conference: str =
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
         within |= Q(**{conference: conference_id, f"{field}__gte": start, f"{field}__lt": end})
     return queryset.filter(within)
+
+
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 moment that must carry its UTC offset: a bare local time would be read in UTC, silently."""
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        text = str(value)
+        if "T" in text and not (text.endswith(("Z", "z")) or "+" in text[10:] or "-" in text[10:]):
+            raise serializers.ValidationError(
+                "Give the time with its UTC offset, e.g. 2026-12-14T09:00:00-05:00 or 2026-12-14T14:00:00Z."
+            )
+        return moment

@@ -17,6 +17,6 @@ class RolePermission(BasePermission):
         roles = getattr(view, "read_roles" if reading else "write_roles", frozenset())
         if access.role in roles:
             return True
-        who = f"the {access.role.label.lower()} role" if access.role else "a user without a Convoy role"
-        self.message = f"{who[0].upper()}{who[1:]} may not {'read' if reading else 'do'} this."
+        who = f"Your role ({access.role.label})" if access.role else "A user without a Convoy role"
+        self.message = f"{who} may not {'read' if reading else 'do'} this."
         return False

@@ -2,6 +2,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from rest_framework import serializers
 
+from conference.api.base import AwareDateTimeField
 from logistics.models import (
     RequestKind,
     ResourceRequest,
@@ -78,7 +79,7 @@ class StatusReportSerializer(serializers.Serializer):
     accuracy = serializers.FloatField(
         min_value=0, max_value=1_000_000, required=False, allow_null=True, help_text="Metres."
     )
-    timestamp = serializers.DateTimeField(
+    timestamp = AwareDateTimeField(
         required=False, allow_null=True, help_text="When it happened (ISO 8601 with offset); default: when received."
     )
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
@@ -188,8 +189,8 @@ class RunSerializer(serializers.ModelSerializer):
 class ResourceRequestSerializer(serializers.ModelSerializer):
     conference = serializers.SlugRelatedField(slug_field="code", read_only=True)
     delegation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    from_venue = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    to_venue = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_venue = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # set for vehicles
+    to_venue = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = ResourceRequest
@@ -217,8 +218,8 @@ class ResourceRequestInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RequestKind.choices)
     from_venue = serializers.CharField(required=False, allow_null=True, help_text="Venue code; required for vehicles.")
     to_venue = serializers.CharField(required=False, allow_null=True, help_text="Venue code; required for vehicles.")
-    window_start = serializers.DateTimeField()
-    window_end = serializers.DateTimeField()
+    window_start = AwareDateTimeField()
+    window_end = AwareDateTimeField()
     seats = serializers.IntegerField(min_value=1, max_value=100, required=False, allow_null=True)
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
