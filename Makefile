@@ -7,7 +7,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/convoy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp clean
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api clean
 
 help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-import  time the import of ../shared/scenarios/panama-summit on SQLite and PostgreSQL"
 	@echo "make bench-schedule recompute panama-small in-process and panama-summit on two Celery workers"
 	@echo "make bench-darp    the optimiser on the Cordeau dial-a-ride instances, 10 s each"
+	@echo "make bench-api     requests/s of the itinerary and vehicle-status API against /api/v1/me (gunicorn, wrk), 3 rounds"
 
 install: $(VENV)/.installed
 
@@ -59,6 +60,9 @@ bench-schedule: install
 
 bench-darp: install
 	$(PY) benchmarks/darp.py --time-limit 10
+
+bench-api: install
+	$(PY) benchmarks/api_throughput.py ../shared/scenarios/panama-small --database $(TEST_DATABASE_URL)_bench --rounds 3
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
