@@ -38,6 +38,9 @@ class Conference(models.Model):
     departure_arrive_latest_minutes = models.PositiveSmallIntegerField(default=150)
     ride_time_factor = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.50"))
     ride_time_extra_minutes = models.PositiveSmallIntegerField(default=15)
+    data_revision = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Counts edits of what itineraries show besides the schedule itself."
+    )
 
     class Meta:
         ordering = ["start_date", "code"]
@@ -67,6 +70,11 @@ class Conference(models.Model):
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
+
+    @staticmethod
+    def bump_data_revision(conference_id: int) -> None:
+        """Cached itineraries of the conference are stale from now on (see logistics.itineraries)."""
+        Conference.objects.filter(pk=conference_id).update(data_revision=models.F("data_revision") + 1)
 
 
 class VenueKind(models.TextChoices):

@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_save
 
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
-from logistics.models import RequestKind, RequestStatus, ResourceRequest, Vehicle
+from logistics.models import Driver, RequestKind, RequestStatus, ResourceRequest, Vehicle
 
 _paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
 
@@ -53,6 +53,13 @@ def _request(conference_id: int, trigger: str) -> None:
         schedule_recompute_request(conference_id=conference_id, trigger=trigger)
 
 
+def itinerary_data_changed(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Names, places, phones and vehicles shown in itineraries changed: cached itineraries are stale."""
+    if raw or (sender is Vehicle and update_fields and set(update_fields) <= LIVE_VEHICLE_FIELDS):
+        return
+    Conference.bump_data_revision(instance.conference_id)
+
+
 @contextlib.contextmanager
 def triggers_paused():
     """For bulk writers (the importer) that ask for one recompute themselves when they are done."""
@@ -67,3 +74,6 @@ def connect() -> None:
     for model in (Conference, Venue, Session, Delegation, Delegate, Attendance, Vehicle, ResourceRequest):
         post_save.connect(input_changed, sender=model, dispatch_uid=f"schedule-input-saved-{model.__name__}")
         post_delete.connect(input_changed, sender=model, dispatch_uid=f"schedule-input-deleted-{model.__name__}")
+    for model in (Venue, Session, Delegation, Delegate, Vehicle, Driver):
+        for signal in (post_save, post_delete):
+            signal.connect(itinerary_data_changed, sender=model, dispatch_uid=f"itinerary-data-{model.__name__}")

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from conference.errors import Invalid, Refused
@@ -26,7 +27,8 @@ MAX_CLOCK_AHEAD = timedelta(minutes=5)
 
 def vehicle_status_report(
     *,
-    vehicle_id: int,
+    vehicle_id: int | None = None,
+    vehicles: QuerySet | None = None,
     event_id: str,
     status: str,
     latitude: Decimal | None = None,
@@ -37,20 +39,24 @@ def vehicle_status_report(
     user=None,
 ) -> tuple[VehicleStatusEvent, bool]:
     """Record one update and apply it unless an applied update is newer. Returns the event and whether
-    it had been recorded before (a repeat of the same event id, which changes nothing)."""
-    now = timezone.now()
-    if reported_at is not None and reported_at > now + MAX_CLOCK_AHEAD:
+    it had been recorded before (a repeat of the same event id, which changes nothing).
+
+    The vehicle is `vehicle_id`, or the one row of `vehicles` (e.g. a caller's scope filtered by callsign;
+    found and locked in one query, raising Vehicle.DoesNotExist or MultipleObjectsReturned otherwise)."""
+    if reported_at is not None and reported_at > timezone.now() + MAX_CLOCK_AHEAD:
         raise Invalid(
             f"The timestamp {reported_at.isoformat()} is more than {MAX_CLOCK_AHEAD} ahead of the server's clock.",
             field="timestamp",
         )
     if (latitude is None) != (longitude is None):
         raise Invalid("Send latitude and longitude together, or neither.", field="latitude")
+    candidates = Vehicle.objects.filter(pk=vehicle_id) if vehicles is None else vehicles
     with transaction.atomic():
         # the row lock makes concurrent updates of one vehicle take turns
-        vehicle = Vehicle.objects.select_for_update().get(pk=vehicle_id)
-        earlier = VehicleStatusEvent.objects.filter(vehicle=vehicle, event_id=event_id).first()
+        vehicle = candidates.select_for_update(of=("self",)).order_by().get()
+        earlier = next(iter(VehicleStatusEvent.objects.filter(vehicle=vehicle, event_id=event_id)[:1]), None)
         if earlier is not None:
+            earlier.vehicle = vehicle
             _check_same(
                 earlier,
                 status=status,
@@ -61,7 +67,8 @@ def vehicle_status_report(
                 at=reported_at,
             )
             return earlier, True
-        reported_at = reported_at or now
+        # the time of an update sent without one is taken under the lock, so that it orders like the lock does
+        reported_at = reported_at or timezone.now()
         stale = vehicle.status_reported_at is not None and reported_at < vehicle.status_reported_at
         if not stale and status != vehicle.status and status not in TRANSITIONS[vehicle.status]:
             allowed = ", ".join(sorted(TRANSITIONS[vehicle.status]))

@@ -131,3 +131,13 @@ def world(db):
         run=run,
         users=users,
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_itinerary_cache():
+    """Row ids are reused across tests on SQLite; the per-process itinerary cache must not outlive a test."""
+    from django.core.cache import caches
+
+    caches["itineraries"].clear()
+    yield
+    caches["itineraries"].clear()

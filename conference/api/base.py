@@ -31,7 +31,8 @@ class ScopedView(generics.GenericAPIView):
     def scoped(self, queryset: QuerySet) -> QuerySet:
         return self.access.scope(queryset, **self.scope)
 
-    def get_object(self):
+    def lookup_candidates(self) -> QuerySet:
+        """The rows in scope that the code in the URL (and ?conference=) names: one, none, or several."""
         key = self.lookup_url_kwarg or self.lookup_field
         value = self.kwargs[key]
         conference = self.request.query_params.get("conference")
@@ -41,13 +42,25 @@ class ScopedView(generics.GenericAPIView):
         queryset = self.get_queryset().filter(**{self.lookup_field: value})
         if conference and self.conference_code_field:
             queryset = queryset.filter(**{self.conference_code_field: conference})
-        found = list(queryset[:2])
+        return queryset.order_by()  # no ordering: it would join the conference for nothing
+
+    def not_found(self) -> NotFound:
+        return NotFound(
+            f"There is no {self.noun} {self.kwargs[self.lookup_url_kwarg or self.lookup_field]!s} that you may see."
+        )
+
+    def ambiguous(self) -> ValidationError:
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        return ValidationError(
+            {"conference": [f"{value} names a {self.noun} in several conferences: add ?conference=CODE."]}
+        )
+
+    def get_object(self):
+        found = list(self.lookup_candidates()[:2])
         if not found:
-            raise NotFound(f"There is no {self.noun} {value!s} that you may see.")
+            raise self.not_found()
         if len(found) > 1:
-            raise ValidationError(
-                {"conference": [f"{value} names a {self.noun} in several conferences: add ?conference=CODE."]}
-            )
+            raise self.ambiguous()
         return found[0]
 
 

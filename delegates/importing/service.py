@@ -163,6 +163,7 @@ def scenario_import(
     try:
         with triggers_paused(), transaction.atomic():
             conference = _write(report, conference, conference_row, tables)
+            Conference.bump_data_revision(conference.pk)  # bulk writes send no signals
     except IntegrityError as exc:
         report.errors.append(
             RowError("(database)", message=f"the database refused the import, nothing was saved: {exc}")

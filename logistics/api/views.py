@@ -17,6 +17,7 @@ from conference.models import Conference, Role, Venue
 from delegates.models import Delegate, Delegation
 from logistics import resource_requests
 from logistics.api import itinerary_serializers as its
+from logistics.api.itineraries import published_itineraries
 from logistics.api.serializers import (
     DecisionSerializer,
     RequestDecisionSerializer,
@@ -44,7 +45,7 @@ from logistics.models import (
     VehicleStatus,
     VehicleStatusEvent,
 )
-from logistics.selectors import current_version, itinerary_legs, skipped_sessions
+from logistics.selectors import current_version, itinerary_legs
 from logistics.services import schedule_recompute_request
 from logistics.status_updates import vehicle_status_report
 
@@ -95,6 +96,11 @@ class VehicleStatusView(VehicleViewMixin, generics.ListCreateAPIView):
     def get_serializer_class(self):
         return StatusReportSerializer if self.request.method == "POST" else StatusEventSerializer
 
+    def get_queryset(self):
+        if self.request.method == "POST":  # the service finds, locks and reads the row in one query
+            return self.scoped(Vehicle.objects.all())
+        return super().get_queryset()
+
     def list(self, request, *args, **kwargs):
         vehicle = self.get_object()
         events = VehicleStatusEvent.objects.filter(vehicle=vehicle).select_related("vehicle")
@@ -106,10 +112,16 @@ class VehicleStatusView(VehicleViewMixin, generics.ListCreateAPIView):
         responses={201: StatusEventSerializer},
     )
     def post(self, request, *args, **kwargs):
-        vehicle = self.get_object()
         report = StatusReportSerializer(data=request.data)
         report.is_valid(raise_exception=True)
-        event, replayed = vehicle_status_report(vehicle_id=vehicle.pk, user=request.user, **report.validated_data)
+        try:
+            event, replayed = vehicle_status_report(
+                vehicles=self.lookup_candidates(), user=request.user, **report.validated_data
+            )
+        except Vehicle.DoesNotExist:
+            raise self.not_found() from None
+        except Vehicle.MultipleObjectsReturned:
+            raise self.ambiguous() from None
         headers = {"Idempotent-Replayed": "true"} if replayed else {}
         return Response(StatusEventSerializer(event).data, status=status.HTTP_201_CREATED, headers=headers)
 
@@ -374,39 +386,35 @@ class ItineraryView(ScopedView):
     read_roles = DELEGATION_DATA
     filterset_class = None
     pagination_class = None
-    as_calendar = False
 
-    def respond(self, conference: Conference, delegates: list[Delegate], payload_for) -> HttpResponse:
+    def json_response(self, conference: Conference, delegates: list[Delegate], *, one: bool, delegation=None):
+        published, entries = published_itineraries(conference=conference, delegates=delegates)
+        if one:
+            body = {"conference": conference.code, **published, **entries[0]}
+        else:
+            body = {
+                "conference": conference.code,
+                **published,
+                "delegation": {"code": delegation.code, "name": delegation.name},
+                "delegates": entries,
+            }
+        payload = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
+        return _conditional(self.request, payload, "application/json")
+
+    def calendar_response(self, conference: Conference, delegates: list[Delegate], *, name: str, uid: str):
         version = current_version(conference_id=conference.pk)
         legs = itinerary_legs(version=version, delegate_ids=[d.pk for d in delegates])
-        skipped = skipped_sessions(version=version, external_ids={d.external_id for d in delegates})
-        entries = [
-            {"delegate": d, "movements": legs[d.pk], "skipped_sessions": skipped.get(d.external_id, [])}
-            for d in delegates
-        ]
-        if self.as_calendar:
-            name = payload_for["name"]
-            payload = itinerary_calendar(
-                conference=conference,
-                version=version,
-                legs=legs,
-                delegates=delegates,
-                name=name,
-                uid=payload_for["uid"],
-            )
-            return _conditional(self.request, payload, "text/calendar; charset=utf-8")
-        data = payload_for["serializer"](
-            {"conference": conference, "version": version, **payload_for["extra"](entries)},
-            context={"zone": conference.zone},
-        ).data
-        return _conditional(
-            self.request,
-            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode(),
-            "application/json",
+        payload = itinerary_calendar(
+            conference=conference, version=version, legs=legs, delegates=delegates, name=name, uid=uid
         )
+        return _conditional(self.request, payload, "text/calendar; charset=utf-8")
 
 
-class DelegateItinerary(ItineraryView):
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the ETag sent in If-None-Match is still current.")
+CALENDAR = {(200, "text/calendar"): OpenApiTypes.BINARY, 304: NOT_MODIFIED}
+
+
+class DelegateItineraryBase(ItineraryView):
     scope = {"conference": "conference_id", "delegation": "delegation_id"}
     lookup_field = "external_id"
     noun = "delegate"
@@ -414,37 +422,32 @@ class DelegateItinerary(ItineraryView):
     def get_queryset(self):
         return self.scoped(Delegate.objects.select_related("conference", "delegation", "hotel"))
 
-    @extend_schema(
-        responses={200: its.ItinerarySerializer, 304: OpenApiResponse(description="Not modified (If-None-Match).")}
-    )
+
+class DelegateItinerary(DelegateItineraryBase):
+    """One delegate's published movements in time order, with vehicle, driver and the session each serves.
+    Answers 304 to a conditional GET whose If-None-Match holds the current ETag."""
+
+    @extend_schema(responses={200: its.ItinerarySerializer, 304: NOT_MODIFIED})
     def get(self, request, external_id):
         delegate = self.get_object()
-        return self.respond(
+        return self.json_response(delegate.conference, [delegate], one=True)
+
+
+class DelegateItineraryCalendar(DelegateItineraryBase):
+    """One delegate's published movements as iCalendar (RFC 5545), one event per movement."""
+
+    @extend_schema(responses=CALENDAR)
+    def get(self, request, external_id):
+        delegate = self.get_object()
+        return self.calendar_response(
             delegate.conference,
             [delegate],
-            {
-                "serializer": its.ItinerarySerializer,
-                "extra": lambda entries: entries[0],
-                "name": f"Transport: {delegate.full_name}",
-                "uid": f"{delegate.conference.code}.{delegate.external_id}@convoy",
-            },
+            name=f"Transport: {delegate.full_name}",
+            uid=f"{delegate.conference.code}.{delegate.external_id}@convoy",
         )
 
 
-class DelegateItineraryCalendar(DelegateItinerary):
-    as_calendar = True
-
-    @extend_schema(
-        responses={
-            (200, "text/calendar"): OpenApiTypes.BINARY,
-            304: OpenApiResponse(description="Not modified (If-None-Match)."),
-        }
-    )
-    def get(self, request, external_id):
-        return super().get(request, external_id)
-
-
-class DelegationItinerary(ItineraryView):
+class DelegationItineraryBase(ItineraryView):
     scope = {"conference": "conference_id", "delegation": "pk"}
     lookup_field = "code"
     noun = "delegation"
@@ -452,39 +455,33 @@ class DelegationItinerary(ItineraryView):
     def get_queryset(self):
         return self.scoped(Delegation.objects.select_related("conference"))
 
-    @extend_schema(
-        responses={
-            200: its.DelegationItinerarySerializer,
-            304: OpenApiResponse(description="Not modified (If-None-Match)."),
-        }
-    )
-    def get(self, request, code):
-        delegation = self.get_object()
-        delegates = list(
+    def delegates_of(self, delegation: Delegation) -> list[Delegate]:
+        return list(
             Delegate.objects.filter(delegation=delegation)
             .select_related("delegation", "hotel")
             .order_by("family_name", "given_name", "external_id")
         )
-        return self.respond(
-            delegation.conference,
-            delegates,
-            {
-                "serializer": its.DelegationItinerarySerializer,
-                "extra": lambda entries: {"delegation": delegation, "delegates": entries},
-                "name": f"Transport: {delegation.name}",
-                "uid": f"{delegation.conference.code}.delegation.{delegation.code}@convoy",
-            },
-        )
 
 
-class DelegationItineraryCalendar(DelegationItinerary):
-    as_calendar = True
+class DelegationItinerary(DelegationItineraryBase):
+    """Every delegate of a delegation with their published movements."""
 
-    @extend_schema(
-        responses={
-            (200, "text/calendar"): OpenApiTypes.BINARY,
-            304: OpenApiResponse(description="Not modified (If-None-Match)."),
-        }
-    )
+    @extend_schema(responses={200: its.DelegationItinerarySerializer, 304: NOT_MODIFIED})
     def get(self, request, code):
-        return super().get(request, code)
+        delegation = self.get_object()
+        delegates = self.delegates_of(delegation)
+        return self.json_response(delegation.conference, delegates, one=False, delegation=delegation)
+
+
+class DelegationItineraryCalendar(DelegationItineraryBase):
+    """Every movement of a delegation's delegates as iCalendar (RFC 5545), one event per movement."""
+
+    @extend_schema(responses=CALENDAR)
+    def get(self, request, code):
+        delegation = self.get_object()
+        return self.calendar_response(
+            delegation.conference,
+            self.delegates_of(delegation),
+            name=f"Transport: {delegation.name}",
+            uid=f"{delegation.conference.code}.delegation.{delegation.code}@convoy",
+        )
