@@ -28,3 +28,18 @@ def test_demo_can_be_loaded_again(capsys):
     call_command("load_demo")
     call_command("load_demo")
     assert "48 unchanged" in capsys.readouterr().out
+
+
+def test_demo_prints_api_tokens_that_work_with_their_roles(capsys):
+    from rest_framework.test import APIClient
+
+    call_command("load_demo")
+    out = capsys.readouterr().out
+    tokens = dict(line.split() for line in out.splitlines() if line.startswith("  ") and len(line.split()) == 2)
+    assert set(tokens) == {"organizer", "liaison-co", "driver-arm-01"}
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens['liaison-co']}")
+    assert client.get("/api/v1/me").json()["delegation"] == "CO"
+    assert client.get("/api/v1/delegations/").json()["count"] == 1
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens['driver-arm-01']}")
+    assert client.get("/api/v1/me").json()["vehicle"] == "ARM-01"

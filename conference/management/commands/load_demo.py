@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from conference.models import Role
+from conference.services import api_token_for, user_with_role_create
 from delegates.importing.service import scenario_folder_files, scenario_import
+from delegates.models import Delegation
+from logistics.models import Vehicle
 
 DEMO_FOLDER = Path(settings.BASE_DIR) / "demo" / "scenario"
 DEMO_USERNAME = "organizer"
@@ -26,9 +30,31 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.set_password(DEMO_PASSWORD)
         user.save()
+        tokens = {DEMO_USERNAME: api_token_for(user=user), **self._api_users(report.conference)}
         self.stdout.write(
             self.style.SUCCESS(
                 f"\nConvoy demo ready: open http://{address}/ and log in as "
                 f"{DEMO_USERNAME} / {DEMO_PASSWORD} (an organizer with every right).\n"
             )
         )
+        self.stdout.write(f"API documentation: http://{address}/api/docs/ ; demo API tokens (Authorization: Token KEY):")
+        for username, token in tokens.items():
+            self.stdout.write(f"  {username:<16} {token}")
+
+    def _api_users(self, conference_code: str) -> dict[str, str]:
+        """A liaison of the first delegation and the driver of the first vehicle, to try the API's roles."""
+        delegation = Delegation.objects.filter(conference__code=conference_code).order_by("code").first()
+        vehicle = Vehicle.objects.filter(conference__code=conference_code).order_by("callsign").first()
+        users = {
+            f"liaison-{delegation.code}".lower(): {"role": Role.LIAISON, "delegation_code": delegation.code},
+            f"driver-{vehicle.callsign}".lower(): {"role": Role.DRIVER, "vehicle_callsign": vehicle.callsign},
+        }
+        tokens = {}
+        for username, binding in users.items():
+            user = get_user_model().objects.filter(username=username).first()
+            if user is None:
+                user = user_with_role_create(
+                    username=username, password=DEMO_PASSWORD, conference_code=conference_code, **binding
+                )
+            tokens[username] = api_token_for(user=user)
+        return tokens
