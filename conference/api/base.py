@@ -67,16 +67,16 @@ class ScopedView(generics.GenericAPIView):
 class MomentField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value):
         moment = super().to_python(value)
-        if moment is not None:
-            try:
-                moment.astimezone(UTC)
-            except OverflowError:  # e.g. 0001-01-01T00:00+05:00, before the first moment a database stores
-                raise forms.ValidationError("This moment is out of range.", code="invalid") from None
-        return moment
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)  # PostgreSQL refuses offsets beyond 15:59, e.g. -21:52
+        except OverflowError:  # e.g. 0001-01-01T00:00+05:00, before the first moment a database stores
+            raise forms.ValidationError("This moment is out of range.", code="invalid") from None
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 moment; one that has no UTC equivalent is refused (400), as stored moments are in UTC."""
+    """An ISO 8601 moment, compared in UTC as stored; one that has no UTC equivalent is refused (400)."""
 
     field_class = MomentField
 

@@ -37,7 +37,7 @@ class Command(BaseCommand):
                 f"{DEMO_USERNAME} / {DEMO_PASSWORD} (an organizer with every right).\n"
             )
         )
-        self.stdout.write(f"API documentation: http://{address}/api/docs/ ; demo API tokens (Authorization: Token KEY):")
+        self.stdout.write(f"API docs: http://{address}/api/docs/ ; demo API tokens (Authorization: Token KEY):")
         for username, token in tokens.items():
             self.stdout.write(f"  {username:<16} {token}")
 
