@@ -7,7 +7,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/convoy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api clean
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api fuzz clean
 
 help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-schedule recompute panama-small in-process and panama-summit on two Celery workers"
 	@echo "make bench-darp    the optimiser on the Cordeau dial-a-ride instances, 10 s each"
 	@echo "make bench-api     requests/s of the itinerary and vehicle-status API against /api/v1/me (gunicorn, wrk), 3 rounds"
+	@echo "make fuzz TOKEN=KEY schemathesis against the API of the server make demo runs (it prints an organizer's token)"
 
 install: $(VENV)/.installed
 
@@ -63,6 +64,13 @@ bench-darp: install
 
 bench-api: install
 	$(PY) benchmarks/api_throughput.py ../shared/scenarios/panama-small --database $(TEST_DATABASE_URL)_bench --rounds 3
+
+# Longer fuzzing than tests/conference/api/test_fuzz.py, against a server that is already running.
+FUZZ_EXAMPLES ?= 100
+fuzz: install
+	$(VENV)/bin/schemathesis run http://$(DEMO_ADDR)/api/schema/ -H "Authorization: Token $(TOKEN)" \
+		--generation-with-security-parameters false --max-examples $(FUZZ_EXAMPLES) \
+		--checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
