@@ -15,6 +15,14 @@ ERRORS = {
 }
 
 
+PATH_PARAMETERS = {
+    "code": "code",
+    "callsign": "callsign",
+    "external_id": "id in the accreditation system (external_id)",
+    "id": "id",
+}
+
+
 class ConvoyAutoSchema(AutoSchema):
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -47,12 +55,15 @@ class ConvoyAutoSchema(AutoSchema):
     def _get_parameters(self):
         # An empty query parameter (`?kind=`) is the same as leaving it out, as django-filter and the paginator
         # read it; the schema says so, so that clients and schema-driven tests know that "" is accepted.
-        return [
-            {**parameter, "allowEmptyValue": True}
-            if parameter["in"] == "query" and not parameter.get("required")
-            else parameter
-            for parameter in super()._get_parameters()
-        ]
+        parameters = []
+        for parameter in super()._get_parameters():
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter = {**parameter, "allowEmptyValue": True}
+            if parameter["in"] == "path" and not parameter.get("description"):
+                what = PATH_PARAMETERS.get(parameter["name"], parameter["name"])
+                parameter = {**parameter, "description": f"The {getattr(self.view, 'noun', 'object')}'s {what}."}
+            parameters.append(parameter)
+        return parameters
 
     def _has_path_parameters(self) -> bool:
         return "{" in self.path

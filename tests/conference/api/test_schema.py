@@ -25,6 +25,8 @@ def test_every_endpoint_is_documented_with_its_errors(client):
             if "{" in path:
                 assert "404" in responses, f"{method} {path}"
             assert operation.get("description") or operation.get("summary"), f"{method} {path} is not described"
+            for parameter in operation.get("parameters", []):
+                assert parameter.get("description"), f"{method} {path}: {parameter['name']} is not described"
             for code in ("400", "401", "403", "404", "409"):
                 if code in responses:
                     assert responses[code]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
