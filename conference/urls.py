@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("import/", delegate_views.scenario_import_view, name="import"),
     path("healthz", views.health, name="health"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("conference.api.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="v1")),

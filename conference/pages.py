@@ -1,0 +1,62 @@
+"""What every web page shares: the conference in the URL, within the user's scope, and the role checks."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from conference.access import EVERYONE, Access, access_of
+from conference.models import Conference, Role
+
+
+def conference_page(*roles: Role) -> Callable:
+    """A page of one conference (`code` in the URL) for the given roles. The view receives the conference,
+    found within the user's scope (404 outside it, as in the API), and `request.access`."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def page(request: HttpRequest, code: str, *args, **kwargs):
+            access = access_of(request.user)
+            if access.role not in roles:
+                raise PermissionDenied(_("Your role may not open this page."))
+            conference = access.scope(Conference.objects.filter(code=code), conference="pk", reference=True).first()
+            if conference is None:
+                raise Http404(_("No such conference."))
+            request.access = access
+            request.conference = conference
+            return view(request, conference, *args, **kwargs)
+
+        return page
+
+    return decorate
+
+
+# The menu of a conference's pages: URL name (taking the conference code), label, roles that see it.
+MENU = [
+    ("dashboard", gettext_lazy("Dashboard"), EVERYONE),
+]
+
+
+def navigation(request: HttpRequest) -> dict:
+    """The conference being worked on, the role, and the menu entries the role may open."""
+    user = getattr(request, "user", None)
+    access: Access | None = access_of(user) if user is not None and user.is_authenticated else None
+    conference = getattr(request, "conference", None)
+    menu = []
+    if conference is not None and access is not None:
+        menu = [
+            {
+                "url": reverse(name, args=[conference.code]),
+                "label": label,
+                "active": request.resolver_match.url_name == name,
+            }
+            for name, label, roles in MENU
+            if access.role in roles
+        ]
+    return {"current_conference": conference, "role": access.role if access else None, "conference_menu": menu}
