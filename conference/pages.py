@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,7 +17,9 @@ from conference.models import Conference, Role
 
 def conference_page(*roles: Role) -> Callable:
     """A page of one conference (`code` in the URL) for the given roles. The view receives the conference,
-    found within the user's scope (404 outside it, as in the API), and `request.access`."""
+    found within the user's scope (404 outside it, as in the API); `request.access` is the user's access
+    (use `request.access.scope(...)` for every queryset, as the API views do). The view runs, and must
+    render, with the conference's time zone active."""
 
     def decorate(view):
         @login_required
@@ -30,7 +33,8 @@ def conference_page(*roles: Role) -> Callable:
                 raise Http404(_("No such conference."))
             request.access = access
             request.conference = conference
-            return view(request, conference, *args, **kwargs)
+            with timezone.override(conference.zone):  # every time on the page in the conference's zone
+                return view(request, conference, *args, **kwargs)
 
         return page
 
