@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def validate_timezone(value: str) -> None:
@@ -78,15 +79,15 @@ class Conference(models.Model):
 
 
 class VenueKind(models.TextChoices):
-    AIRPORT = "airport", "Airport"
-    AIRFIELD = "airfield", "Airfield"
-    HOTEL = "hotel", "Hotel"
-    VENUE = "venue", "Venue"
-    GOVERNMENT = "government", "Government"
-    EMBASSY = "embassy", "Embassy"
-    BASE = "base", "Base"
-    DEPOT = "depot", "Depot"
-    OTHER = "other", "Other"
+    AIRPORT = "airport", _("Airport")
+    AIRFIELD = "airfield", _("Airfield")
+    HOTEL = "hotel", _("Hotel")
+    VENUE = "venue", _("Venue")
+    GOVERNMENT = "government", _("Government")
+    EMBASSY = "embassy", _("Embassy")
+    BASE = "base", _("Base")
+    DEPOT = "depot", _("Depot")
+    OTHER = "other", _("Other")
 
 
 class Venue(models.Model):
@@ -118,12 +119,12 @@ class Venue(models.Model):
 
 
 class SessionKind(models.TextChoices):
-    PLENARY = "plenary", "Plenary"
-    WORKSHOP = "workshop", "Workshop"
-    BREAKOUT = "breakout", "Breakout"
-    TRAINING = "training", "Training"
-    BILATERAL = "bilateral", "Bilateral"
-    SOCIAL = "social", "Social"
+    PLENARY = "plenary", _("Plenary")
+    WORKSHOP = "workshop", _("Workshop")
+    BREAKOUT = "breakout", _("Breakout")
+    TRAINING = "training", _("Training")
+    BILATERAL = "bilateral", _("Bilateral")
+    SOCIAL = "social", _("Social")
 
 
 class Session(models.Model):
@@ -149,11 +150,11 @@ class Session(models.Model):
 
 
 class Role(models.TextChoices):
-    ORGANIZER = "organizer", "Organizer"
-    LOGISTICS = "logistics", "Logistics staff"
-    DRIVER = "driver", "Driver"
-    LIAISON = "liaison", "Delegation liaison"
-    READER = "reader", "Read-only API client"
+    ORGANIZER = "organizer", _("Organizer")
+    LOGISTICS = "logistics", _("Logistics staff")
+    DRIVER = "driver", _("Driver")
+    LIAISON = "liaison", _("Delegation liaison")
+    READER = "reader", _("Read-only API client")
 
 
 class UserRole(models.Model):

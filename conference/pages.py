@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conference.access import EVERYONE, Access, access_of
+from conference.access import DELEGATION_DATA, DESK, FLEET, Access, access_of
 from conference.models import Conference, Role
 
 
@@ -43,7 +43,11 @@ def conference_page(*roles: Role) -> Callable:
 
 # The menu of a conference's pages: URL name (taking the conference code), label, roles that see it.
 MENU = [
-    ("dashboard", gettext_lazy("Dashboard"), EVERYONE),
+    ("dashboard", gettext_lazy("Dashboard"), DESK | DELEGATION_DATA),
+    ("board", gettext_lazy("Schedule board"), FLEET),
+    ("fleet", gettext_lazy("Fleet"), FLEET),
+    ("delegates", gettext_lazy("Delegates"), DELEGATION_DATA),
+    ("requests", gettext_lazy("Requests"), DELEGATION_DATA),
 ]
 
 

@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from conference.models import Conference, Venue
 from logistics.scheduling.rules import MovementRules, Place
@@ -33,3 +35,33 @@ def venue_places(*, conference: Conference) -> dict[int, Place]:
             "pk", "code", "latitude", "longitude"
         )
     }
+
+
+# Days of a conference, in its own time zone (the pages)
+
+
+def conference_now(*, conference: Conference) -> datetime:
+    """The present moment in the conference's time zone."""
+    return timezone.now().astimezone(conference.zone)
+
+
+def conference_day_bounds(*, conference: Conference, day: date) -> tuple[datetime, datetime]:
+    """The first moment of `day` and of the day after, in the conference's time zone."""
+    start = datetime.combine(day, time(0), tzinfo=conference.zone)
+    return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=conference.zone)
+
+
+def conference_day(*, conference: Conference, given: str | None = None, clamp: bool = True) -> date:
+    """The day asked for (YYYY-MM-DD), or today in the conference's zone when none or an unreadable one is
+    given; with `clamp`, kept within the conference's dates."""
+    day = None
+    if given:
+        try:
+            day = date.fromisoformat(given)
+        except ValueError:
+            day = None
+    if day is None:
+        day = conference_now(conference=conference).date()
+    if clamp:
+        day = min(max(day, conference.start_date), conference.end_date)
+    return day

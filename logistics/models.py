@@ -3,28 +3,29 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Session, Venue
 from delegates.models import Delegate, Delegation
 
 
 class VehicleKind(models.TextChoices):
-    SEDAN = "sedan", "Sedan"
-    SUV = "suv", "SUV"
-    ARMOURED_SUV = "armoured_suv", "Armoured SUV"
-    VAN = "van", "Van"
-    MINIBUS = "minibus", "Minibus"
-    BUS = "bus", "Bus"
+    SEDAN = "sedan", _("Sedan")
+    SUV = "suv", _("SUV")
+    ARMOURED_SUV = "armoured_suv", _("Armoured SUV")
+    VAN = "van", _("Van")
+    MINIBUS = "minibus", _("Minibus")
+    BUS = "bus", _("Bus")
 
 
 class VehicleStatus(models.TextChoices):
-    AVAILABLE = "available", "Available"
-    EN_ROUTE = "en_route", "En route"
-    AT_PICKUP = "at_pickup", "At pickup"
-    PASSENGERS_ON_BOARD = "passengers_on_board", "Passengers on board"
-    RETURNING = "returning", "Returning"
-    DELAYED = "delayed", "Delayed"
-    OUT_OF_SERVICE = "out_of_service", "Out of service"
+    AVAILABLE = "available", _("Available")
+    EN_ROUTE = "en_route", _("En route")
+    AT_PICKUP = "at_pickup", _("At pickup")
+    PASSENGERS_ON_BOARD = "passengers_on_board", _("Passengers on board")
+    RETURNING = "returning", _("Returning")
+    DELAYED = "delayed", _("Delayed")
+    OUT_OF_SERVICE = "out_of_service", _("Out of service")
 
 
 class Vehicle(models.Model):
@@ -77,8 +78,8 @@ class Vehicle(models.Model):
 
 
 class StatusOutcome(models.TextChoices):
-    APPLIED = "applied", "Applied"
-    STALE = "stale", "Recorded, not applied: older than the last applied update"
+    APPLIED = "applied", _("Applied")
+    STALE = "stale", _("Recorded, not applied: older than the last applied update")
 
 
 class VehicleStatusEvent(models.Model):
@@ -134,19 +135,19 @@ class Driver(models.Model):
 
 
 class RequestKind(models.TextChoices):
-    VEHICLE = "vehicle", "Vehicle"
-    ESCORT = "escort", "Escort"
-    INTERPRETER = "interpreter", "Interpreter"
-    EQUIPMENT = "equipment", "Equipment"
-    OTHER = "other", "Other"
+    VEHICLE = "vehicle", _("Vehicle")
+    ESCORT = "escort", _("Escort")
+    INTERPRETER = "interpreter", _("Interpreter")
+    EQUIPMENT = "equipment", _("Equipment")
+    OTHER = "other", _("Other")
 
 
 class RequestStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Submitted"
-    APPROVED = "approved", "Approved"
-    REJECTED = "rejected", "Rejected"
-    CANCELLED = "cancelled", "Cancelled"
-    FULFILLED = "fulfilled", "Fulfilled"
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    CANCELLED = "cancelled", _("Cancelled")
+    FULFILLED = "fulfilled", _("Fulfilled")
 
 
 class ResourceRequest(models.Model):
@@ -192,11 +193,11 @@ class ResourceRequest(models.Model):
 
 
 class RunStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-    SUPERSEDED = "superseded", "Superseded"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 class ScheduleRun(models.Model):
@@ -264,11 +265,11 @@ class ScheduleVersion(models.Model):
 
 
 class MovementKind(models.TextChoices):
-    ARRIVAL = "arrival", "Arrival"
-    TO_SESSION = "to_session", "To a session"
-    TO_HOTEL = "to_hotel", "Back to the hotel"
-    DEPARTURE = "departure", "Departure"
-    REQUEST = "request", "Resource request"
+    ARRIVAL = "arrival", _("Arrival")
+    TO_SESSION = "to_session", _("To a session")
+    TO_HOTEL = "to_hotel", _("Back to the hotel")
+    DEPARTURE = "departure", _("Departure")
+    REQUEST = "request", _("Resource request")
 
 
 class Movement(models.Model):
@@ -354,8 +355,8 @@ class Stop(models.Model):
 
 
 class PassengerAction(models.TextChoices):
-    BOARD = "board", "Boards"
-    ALIGHT = "alight", "Alights"
+    BOARD = "board", _("Boards")
+    ALIGHT = "alight", _("Alights")
 
 
 class StopPassenger(models.Model):

@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conference.errors import Invalid, Refused
 from conference.models import Venue
@@ -29,28 +30,34 @@ def resource_request_create(
 ) -> ResourceRequest:
     conference = delegation.conference
     if window_end <= window_start:
-        raise Invalid("The window must end after it starts.", field="window_end")
+        raise Invalid(_("The window must end after it starts."), field="window_end")
     # compared as moments: a window at the ends of the calendar has no local date in every zone
     opens = datetime.combine(conference.start_date, time(0), tzinfo=conference.zone)
     closes = datetime.combine(conference.end_date + timedelta(days=1), time(0), tzinfo=conference.zone)
     if window_start < opens or window_end > closes:
         raise Invalid(
-            f"The window must fall within the conference, {conference.start_date} to {conference.end_date}.",
+            _("The window must fall within the conference, %(start)s to %(end)s.")
+            % {"start": conference.start_date, "end": conference.end_date},
             field="window_start",
         )
     for venue, field in ((from_venue, "from_venue"), (to_venue, "to_venue")):
         if venue is not None and venue.conference_id != conference.pk:
-            raise Invalid(f"{venue.code} is not a place of {conference.code}.", field=field)
+            raise Invalid(
+                _("%(venue)s is not a place of %(conference)s.") % {"venue": venue.code, "conference": conference.code},
+                field=field,
+            )
     if kind == RequestKind.VEHICLE:
         if from_venue is None or to_venue is None:
-            raise Invalid("A vehicle request needs from_venue and to_venue.", field="from_venue")
+            raise Invalid(_("A vehicle request needs from_venue and to_venue."), field="from_venue")
         if from_venue == to_venue:
-            raise Invalid("A vehicle request must go somewhere else than where it starts.", field="to_venue")
+            raise Invalid(_("A vehicle request must go somewhere else than where it starts."), field="to_venue")
         largest = max(Vehicle.objects.filter(conference=conference).values_list("seats", flat=True), default=0)
         needed = seats or 1
         if needed > largest:
             raise Invalid(
-                f"No vehicle of {conference.code} has {needed} seats (the largest has {largest}).", field="seats"
+                _("No vehicle of %(conference)s has %(needed)s seats (the largest has %(largest)s).")
+                % {"conference": conference.code, "needed": needed, "largest": largest},
+                field="seats",
             )
     return ResourceRequest.objects.create(
         conference=conference,
@@ -76,7 +83,7 @@ def resource_request_approve(*, request_id: int, user, reason: str = "") -> tupl
 
 def resource_request_reject(*, request_id: int, user, reason: str) -> tuple[ResourceRequest, ScheduleRun | None]:
     if not reason.strip():
-        raise Invalid("Give the delegation a reason for the rejection.", field="reason")
+        raise Invalid(_("Give the delegation a reason for the rejection."), field="reason")
     return _decide(request_id=request_id, to=RequestStatus.REJECTED, allowed=DECIDABLE, user=user, reason=reason)
 
 
@@ -86,7 +93,11 @@ def _decide(*, request_id: int, to: str, allowed: set, user, reason: str) -> tup
     with transaction.atomic(), triggers_paused():
         request = ResourceRequest.objects.select_for_update().select_related("delegation").get(pk=request_id)
         if request.status not in allowed:
-            raise Refused(f"Request {request.pk} is {request.status}; it can no longer become {to}.", field="status")
+            raise Refused(
+                _("Request %(id)s is %(status)s; it can no longer become %(to)s.")
+                % {"id": request.pk, "status": request.status, "to": to},
+                field="status",
+            )
         was_planned = request.status == RequestStatus.APPROVED
         request.status = to
         if to != RequestStatus.CANCELLED:

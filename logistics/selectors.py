@@ -1,21 +1,28 @@
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
-from conference.models import Conference, Session, Venue
-from conference.selectors import conference_movement_rules
+from django.db.models import Prefetch, Q
+
+from conference.access import Access
+from conference.models import Conference, Role, Session, Venue
+from conference.selectors import conference_day_bounds, conference_movement_rules
 from delegates.models import Attendance, Delegate
 from logistics.models import (
     Driver,
     Movement,
+    MovementKind,
     PassengerAction,
     RequestKind,
     RequestStatus,
     ResourceRequest,
+    ScheduleRun,
     ScheduleVersion,
     Stop,
     StopPassenger,
     Trip,
     Vehicle,
+    VehicleStatus,
 )
 from logistics.scheduling.model import Car, Event, Person, Ride, Scenario, Schedule, Unserved
 from logistics.scheduling.model import Movement as PlainMovement
@@ -198,3 +205,228 @@ def skipped_sessions(*, version: ScheduleVersion | None, external_ids: set[str])
         if row["delegate"] in external_ids:
             found[row["delegate"]].append(row)
     return found
+
+
+# The desk pages: dashboard, schedule board and run sheets. Every read goes through the user's access.
+
+TIMELINE_START_HOUR = 5  # the board's timeline runs from 05:00 to midnight, local time
+TIMELINE_END_HOUR = 24
+
+
+@dataclass(frozen=True)
+class MovementRow:
+    """A movement of the published schedule with the stops that serve it (None when unserved)."""
+
+    movement: Movement
+    pickup: Stop | None
+    dropoff: Stop | None
+
+    @property
+    def pickup_at(self):
+        return self.pickup.arrive_at if self.pickup else self.movement.earliest_pickup
+
+    @property
+    def vehicle(self) -> Vehicle | None:
+        return self.pickup.trip.vehicle if self.pickup else None
+
+    @property
+    def delegation(self):
+        movement = self.movement
+        return movement.delegate.delegation if movement.delegate_id else movement.request.delegation
+
+
+def scoped_movements(*, access: Access, version: ScheduleVersion | None):
+    """The version's movements the user may see: a liaison only its delegation's, delegates and requests alike."""
+    if version is None:
+        return Movement.objects.none()
+    movements = Movement.objects.filter(version=version)
+    by_delegate = access.scope(movements, conference="version__conference_id", delegation="delegate__delegation_id")
+    if access.role != Role.LIAISON:
+        return by_delegate
+    return by_delegate | access.scope(movements, conference="version__conference_id", delegation="request__delegation")
+
+
+def movement_rows(movements) -> list[MovementRow]:
+    """The movements with their pickup and drop-off stops, vehicles and passengers' delegations: two queries."""
+    stops = StopPassenger.objects.select_related("stop__venue", "stop__trip__vehicle")
+    rows = []
+    for movement in movements.select_related(
+        "delegate__delegation", "request__delegation", "from_venue", "to_venue", "session"
+    ).prefetch_related(Prefetch("stop_passengers", queryset=stops)):
+        done = {passenger.action: passenger.stop for passenger in movement.stop_passengers.all()}
+        rows.append(MovementRow(movement, done.get(PassengerAction.BOARD), done.get(PassengerAction.ALIGHT)))
+    return rows
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    day: date
+    at: datetime
+    until: datetime
+    version: ScheduleVersion | None
+    arrivals: list[MovementRow]
+    departures: list[MovementRow]
+    upcoming: list[MovementRow]
+    unserved: list[MovementRow]
+    unserved_count: int
+    fleet: list[tuple[str, str, list[Vehicle]]] | None  # (status, label, vehicles); None: the role sees no fleet
+    pending_requests: list[ResourceRequest]
+    last_run: ScheduleRun | None
+
+
+UNSERVED_SHOWN = 100
+UPCOMING_HOURS = 2
+
+
+def dashboard(*, access: Access, conference: Conference, day: date, at: datetime) -> Dashboard:
+    """What the desk needs at a glance on `day`, with the movements of the two hours after `at`. A constant number
+    of queries: the movements of each list with their stops (two each), the fleet, the requests, the last run."""
+    version = current_version(conference_id=conference.pk)
+    movements = scoped_movements(access=access, version=version)
+    start, end = conference_day_bounds(conference=conference, day=day)
+    kinds = [MovementKind.ARRIVAL, MovementKind.DEPARTURE]
+    of_day = movement_rows(
+        movements.filter(kind__in=kinds, earliest_pickup__gte=start, earliest_pickup__lt=end).order_by(
+            "earliest_pickup", "code"
+        )
+    )
+    until = at + timedelta(hours=UPCOMING_HOURS)
+    # a scheduled pickup lies within the pickup window, so the window narrows the candidates in the database
+    candidates = movement_rows(movements.filter(latest_pickup__gte=at, earliest_pickup__lt=until))
+    upcoming = sorted((row for row in candidates if at <= row.pickup_at < until), key=lambda row: row.pickup_at)
+    unserved = movements.exclude(unserved_reason="").order_by("earliest_pickup", "code")
+    fleet = None
+    if access.role != Role.LIAISON:
+        vehicles = access.scope(
+            Vehicle.objects.filter(conference=conference), conference="conference_id", vehicle="pk"
+        ).order_by("callsign")
+        by_status: dict[str, list[Vehicle]] = defaultdict(list)
+        for vehicle in vehicles:
+            by_status[vehicle.status].append(vehicle)
+        fleet = [(status, label, by_status[status]) for status, label in VehicleStatus.choices if by_status[status]]
+    requests = access.scope(
+        ResourceRequest.objects.filter(conference=conference, status=RequestStatus.SUBMITTED),
+        conference="conference_id",
+        delegation="delegation_id",
+    ).select_related("delegation", "from_venue", "to_venue")
+    last_run = (
+        access.scope(ScheduleRun.objects.filter(conference=conference), conference="conference_id")
+        .select_related("version")
+        .first()
+    )
+    return Dashboard(
+        day=day,
+        at=at,
+        until=until,
+        version=version,
+        arrivals=[row for row in of_day if row.movement.kind == MovementKind.ARRIVAL],
+        departures=[row for row in of_day if row.movement.kind == MovementKind.DEPARTURE],
+        upcoming=upcoming,
+        unserved=movement_rows(unserved[:UNSERVED_SHOWN]),
+        unserved_count=unserved.count(),
+        fleet=fleet,
+        pending_requests=list(requests.order_by("window_start", "id")),
+        last_run=last_run,
+    )
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    trip: Trip
+    left: float  # percent of the timeline
+    width: float
+
+
+@dataclass(frozen=True)
+class VehicleDay:
+    vehicle: Vehicle
+    trips: list[Trip]
+    bars: list[TimelineBar]
+
+
+def _percent_of_timeline(moment: datetime, day_start: datetime) -> float:
+    hours = (moment - day_start).total_seconds() / 3600
+    span = TIMELINE_END_HOUR - TIMELINE_START_HOUR
+    return min(max((hours - TIMELINE_START_HOUR) / span * 100, 0.0), 100.0)
+
+
+def timeline_bars(*, trips: list[Trip], day_start: datetime) -> list[TimelineBar]:
+    """Where each trip sits on a 05:00-24:00 timeline of its day, in percent (at least a sliver wide)."""
+    bars = []
+    for trip in trips:
+        left = _percent_of_timeline(trip.starts_at, day_start)
+        right = _percent_of_timeline(trip.ends_at, day_start)
+        bars.append(TimelineBar(trip, round(left, 2), round(max(right - left, 0.4), 2)))
+    return bars
+
+
+def day_trips(
+    *,
+    access: Access,
+    conference: Conference,
+    day: date,
+    vehicle_ids: list[int] | None = None,
+    kind: str = "",
+    venue: str = "",
+    delegation: str = "",
+) -> list[Trip]:
+    """Trips of the published schedule starting on `day` (local), in time order, with their stops, venues and
+    passengers (with delegations): four queries whatever the number of trips. Filters: vehicle kind, a venue
+    code the trip stops at, a delegation code with someone on board."""
+    start, end = conference_day_bounds(conference=conference, day=day)
+    trips = access.scope(
+        Trip.objects.filter(version__conference=conference, version__is_current=True),
+        conference="version__conference_id",
+        vehicle="vehicle_id",
+    ).filter(starts_at__gte=start, starts_at__lt=end)
+    if vehicle_ids is not None:
+        trips = trips.filter(vehicle_id__in=vehicle_ids)
+    if kind:
+        trips = trips.filter(vehicle__kind=kind)
+    if venue:
+        trips = trips.filter(pk__in=Stop.objects.filter(venue__code=venue).values("trip_id"))
+    if delegation:
+        aboard = StopPassenger.objects.filter(
+            Q(movement__delegate__delegation__code=delegation) | Q(movement__request__delegation__code=delegation)
+        )
+        trips = trips.filter(pk__in=aboard.values("stop__trip_id"))
+    passengers = StopPassenger.objects.select_related(
+        "movement__delegate__delegation", "movement__request__delegation"
+    ).order_by("action", "movement__delegate__family_name", "movement__code")
+    stops = Stop.objects.select_related("venue").prefetch_related(Prefetch("passengers", queryset=passengers))
+    return list(
+        trips.select_related("vehicle")
+        .prefetch_related(Prefetch("stops", queryset=stops.order_by("sequence")))
+        .order_by("starts_at", "code")
+    )
+
+
+def board(
+    *, access: Access, conference: Conference, day: date, kind: str = "", venue: str = "", delegation: str = ""
+) -> list[VehicleDay]:
+    """The day's trips per vehicle the user may see. Without a venue or delegation filter every vehicle (of the
+    kind) is listed, idle ones too; with one, only vehicles with a matching trip."""
+    vehicles = access.scope(
+        Vehicle.objects.filter(conference=conference), conference="conference_id", vehicle="pk"
+    ).select_related("driver", "depot")
+    if kind:
+        vehicles = vehicles.filter(kind=kind)
+    trips = day_trips(access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation)
+    by_vehicle: dict[int, list[Trip]] = defaultdict(list)
+    for trip in trips:
+        by_vehicle[trip.vehicle_id].append(trip)
+    day_start, _ = conference_day_bounds(conference=conference, day=day)
+    return [
+        VehicleDay(vehicle, by_vehicle[vehicle.pk], timeline_bars(trips=by_vehicle[vehicle.pk], day_start=day_start))
+        for vehicle in vehicles.order_by("callsign")
+        if by_vehicle[vehicle.pk] or not (venue or delegation)
+    ]
+
+
+RUNS_SHOWN = 10
+
+
+def recent_runs(*, access: Access, conference: Conference) -> list[ScheduleRun]:
+    """The conference's last recomputes, newest first (desk roles only: others see none)."""
+    runs = access.scope(ScheduleRun.objects.filter(conference=conference), conference="conference_id")
+    return list(runs.select_related("version", "triggered_by")[:RUNS_SHOWN])

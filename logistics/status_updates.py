@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from conference.errors import Invalid, Refused
 from logistics.models import StatusOutcome, Vehicle, VehicleStatus, VehicleStatusEvent
@@ -45,11 +46,12 @@ def vehicle_status_report(
     found and locked in one query, raising Vehicle.DoesNotExist or MultipleObjectsReturned otherwise)."""
     if reported_at is not None and reported_at > timezone.now() + MAX_CLOCK_AHEAD:
         raise Invalid(
-            f"The timestamp {reported_at.isoformat()} is more than {MAX_CLOCK_AHEAD} ahead of the server's clock.",
+            _("The timestamp %(timestamp)s is more than %(margin)s ahead of the server's clock.")
+            % {"timestamp": reported_at.isoformat(), "margin": MAX_CLOCK_AHEAD},
             field="timestamp",
         )
     if (latitude is None) != (longitude is None):
-        raise Invalid("Send latitude and longitude together, or neither.", field="latitude")
+        raise Invalid(_("Send latitude and longitude together, or neither."), field="latitude")
     candidates = Vehicle.objects.filter(pk=vehicle_id) if vehicles is None else vehicles
     with transaction.atomic():
         # the row lock makes concurrent updates of one vehicle take turns
@@ -73,7 +75,8 @@ def vehicle_status_report(
         if not stale and status != vehicle.status and status not in TRANSITIONS[vehicle.status]:
             allowed = ", ".join(sorted(TRANSITIONS[vehicle.status]))
             raise Refused(
-                f"{vehicle.callsign} is {vehicle.status} and cannot become {status}; it can become {allowed}.",
+                _("%(callsign)s is %(status)s and cannot become %(new)s; it can become %(allowed)s.")
+                % {"callsign": vehicle.callsign, "status": vehicle.status, "new": status, "allowed": allowed},
                 field="status",
             )
         event = VehicleStatusEvent.objects.create(
@@ -128,6 +131,7 @@ def _check_same(earlier: VehicleStatusEvent, *, status, latitude, longitude, acc
     )
     if not same:
         raise Refused(
-            f"The event id {earlier.event_id} was already used for a different update of this vehicle.",
+            _("The event id %(event_id)s was already used for a different update of this vehicle.")
+            % {"event_id": earlier.event_id},
             field="event_id",
         )

@@ -1,0 +1,185 @@
+"""The schedule board and the run sheets: roles, scope, filters, what they show, and their query count."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import (
+    ConferenceFactory,
+    DelegateFactory,
+    ScheduleRunFactory,
+    ScheduleVersionFactory,
+    VehicleFactory,
+    published_ride,
+)
+
+BOARD = "/c/CASC/board/"
+DAY = "2026-12-07"
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def _callsigns(response) -> list[str]:
+    return [row.vehicle.callsign for row in response.context["vehicles"]]
+
+
+@pytest.mark.parametrize("role", ["organizer", "logistics", "reader", "driver"])
+def test_board_opens_for_fleet_roles(world, client, role):
+    assert _get(client, world.users[role], f"{BOARD}?day={DAY}").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["liaison", "norole"])
+def test_board_is_refused_to_other_roles(world, client, role):
+    assert _get(client, world.users[role], BOARD).status_code == 403
+
+
+def test_board_of_another_conference_is_not_found(world, client):
+    ConferenceFactory(code="OTHER")
+    assert _get(client, world.users["driver"], "/c/OTHER/board/").status_code == 404
+    assert _get(client, world.users["organizer"], "/c/NOPE/board/").status_code == 404
+
+
+def test_board_shows_each_vehicles_trips_with_stops_and_passengers(world, client):
+    response = _get(client, world.users["reader"], f"{BOARD}?day={DAY}")
+    page = response.content.decode()
+    assert _callsigns(response) == ["ARM-01", "VAN-01"]
+    assert world.own.delegate.full_name in page and world.other.delegate.full_name in page
+    assert world.own.delegate.hotel.name in page and world.session.venue.name in page
+    assert "08:20" in page and "08:40" in page  # pickup and drop-off, local time
+    assert 'class="timeline-bar"' in page
+    assert f'href="/c/CASC/runsheet/ARM-01/{DAY}/"' in page
+
+
+def test_board_day_defaults_to_a_day_of_the_conference(world, client):
+    response = _get(client, world.users["organizer"], BOARD)
+    conference = world.conference
+    assert conference.start_date <= response.context["day"] <= conference.end_date
+    assert _get(client, world.users["organizer"], f"{BOARD}?day=2030-01-01").context["day"] == conference.end_date
+
+
+def test_board_shows_no_trips_of_another_day(world, client):
+    response = _get(client, world.users["organizer"], f"{BOARD}?day=2026-12-08")
+    assert response.context["trip_count"] == 0
+    assert world.own.delegate.full_name not in response.content.decode()
+
+
+def test_driver_sees_only_its_vehicle_and_no_recompute(world, client):
+    response = _get(client, world.users["driver"], f"{BOARD}?day={DAY}")
+    page = response.content.decode()
+    assert _callsigns(response) == ["ARM-01"]
+    assert "VAN-01" not in page and world.other.delegate.full_name not in page
+    assert 'id="recompute"' not in page and 'id="runs"' not in page
+
+
+def test_only_organizers_get_the_recompute_button(world, client):
+    page = _get(client, world.users["organizer"], f"{BOARD}?day={DAY}").content.decode()
+    assert 'id="recompute-button"' in page and "/api/v1/conferences/CASC/recompute" in page
+    assert "logistics/board.js" in page
+    page = _get(client, world.users["logistics"], f"{BOARD}?day={DAY}").content.decode()
+    assert 'id="recompute-button"' not in page
+
+
+@pytest.mark.parametrize("role", ["logistics", "driver", "reader"])
+def test_recompute_endpoint_refuses_other_roles_in_the_browser(world, client, role):
+    client.force_login(world.users[role])
+    assert client.post("/api/v1/conferences/CASC/recompute").status_code in (403, 404)
+
+
+def test_board_filters_by_vehicle_kind(world, client):
+    response = _get(client, world.users["organizer"], f"{BOARD}?day={DAY}&kind=van")
+    assert _callsigns(response) == ["VAN-01"]
+    assert '<option value="van" selected>' in response.content.decode()
+
+
+def test_board_filters_by_delegation(world, client):
+    response = _get(client, world.users["organizer"], f"{BOARD}?day={DAY}&delegation=CR")
+    page = response.content.decode()
+    assert _callsigns(response) == ["VAN-01"]
+    assert world.own.delegate.full_name not in page
+    assert '<option value="CR" selected>' in page
+
+
+def test_board_filters_by_venue(world, client):
+    hotel = world.own.delegate.hotel
+    response = _get(client, world.users["organizer"], f"{BOARD}?day={DAY}&venue={hotel.code}")
+    assert _callsigns(response) == ["ARM-01"]
+    assert f'<option value="{hotel.code}" selected>' in response.content.decode()
+
+
+def test_board_ignores_unknown_filter_values(world, client):
+    response = _get(client, world.users["organizer"], f"{BOARD}?day={DAY}&kind=tank&delegation=XX&venue=NOPE")
+    assert _callsigns(response) == ["ARM-01", "VAN-01"]
+
+
+def test_board_shows_only_the_published_version(world, client):
+    old = ScheduleVersionFactory(conference=world.conference, is_current=False)
+    stale = DelegateFactory(conference=world.conference, delegation=world.own.delegation, given_name="Stale")
+    published_ride(version=old, delegate=stale, vehicle=world.other.vehicle)
+    page = _get(client, world.users["organizer"], f"{BOARD}?day={DAY}").content.decode()
+    assert stale.full_name not in page
+
+
+def test_board_lists_the_run_history(world, client):
+    ScheduleRunFactory(
+        conference=world.conference, status="failed", trigger="vehicle ARM-01 edited", metrics={}, error="no solution"
+    )
+    ScheduleRunFactory(
+        conference=world.conference, status="succeeded", trigger="import", metrics={"served": 41, "unserved": 3}
+    )
+    page = _get(client, world.users["reader"], f"{BOARD}?day={DAY}").content.decode()
+    assert "vehicle ARM-01 edited" in page and "no solution" in page
+    assert ">41<" in page and ">3<" in page
+
+
+def test_run_sheet_shows_stops_and_passengers(world, client):
+    response = _get(client, world.users["driver"], f"/c/CASC/runsheet/ARM-01/{DAY}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert world.own.delegate.full_name in page and world.own.delegate.hotel.name in page
+    assert world.session.venue.name in page and "08:20" in page
+    assert "Carla Ruiz" in page and "+507 6111-1111" in page
+    assert world.other.delegate.full_name not in page
+
+
+@pytest.mark.parametrize("role", ["organizer", "logistics", "reader"])
+def test_run_sheet_opens_for_desk_roles(world, client, role):
+    assert _get(client, world.users[role], f"/c/CASC/runsheet/VAN-01/{DAY}/").status_code == 200
+
+
+def test_run_sheet_scope_and_refusals(world, client):
+    assert _get(client, world.users["driver"], f"/c/CASC/runsheet/VAN-01/{DAY}/").status_code == 404
+    assert _get(client, world.users["liaison"], f"/c/CASC/runsheet/ARM-01/{DAY}/").status_code == 403
+    assert _get(client, world.users["organizer"], "/c/CASC/runsheet/ARM-01/not-a-day/").status_code == 404
+    assert _get(client, world.users["organizer"], f"/c/CASC/runsheet/NOPE/{DAY}/").status_code == 404
+
+
+def _grow(world, n):
+    for _ in range(n):
+        delegate = DelegateFactory(conference=world.conference, delegation=world.own.delegation)
+        vehicle = VehicleFactory(conference=world.conference, depot=world.own.vehicle.depot)
+        published_ride(version=world.version, delegate=delegate, vehicle=vehicle, session=world.session)
+        published_ride(version=world.version, delegate=delegate, vehicle=world.own.vehicle)
+        ScheduleRunFactory(conference=world.conference)
+
+
+@pytest.mark.parametrize(
+    ("role", "url"),
+    [
+        ("organizer", f"{BOARD}?day={DAY}"),
+        ("organizer", f"{BOARD}?day={DAY}&delegation=PA&kind=van"),
+        ("driver", f"{BOARD}?day={DAY}"),
+        ("organizer", f"/c/CASC/runsheet/ARM-01/{DAY}/"),
+    ],
+)
+def test_board_pages_queries_do_not_grow_with_rows(world, client, role, url):
+    client.force_login(world.users[role])
+    _grow(world, 1)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    _grow(world, 5)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
