@@ -1,9 +1,12 @@
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
+
 from conference.models import Conference
 from conference.selectors import conference_movement_rules, venue_places
 from delegates.models import Attendance, Delegate
 from logistics.scheduling.rules import Stay, Visit, attendance_problems
+from logistics.wording import attendance_detail_text
 
 
 def attendance_warnings(*, conference: Conference) -> list[str]:
@@ -38,6 +41,12 @@ def attendance_warnings(*, conference: Conference) -> list[str]:
         )
         for problem in attendance_problems(rules, stay, visits[delegate.pk]):
             warnings.append(
-                f"{delegate.external_id} ({delegate.full_name}) cannot attend {problem.session}: {problem.detail}"
+                _("%(delegate)s (%(name)s) cannot attend %(session)s: %(detail)s")
+                % {
+                    "delegate": delegate.external_id,
+                    "name": delegate.full_name,
+                    "session": problem.session,
+                    "detail": attendance_detail_text(problem.detail),
+                }
             )
     return warnings

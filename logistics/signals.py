@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
 
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
@@ -41,7 +42,8 @@ def input_changed(sender, instance, created=None, update_fields=None, raw=False,
     if conference_id is None:
         return
     action = "deleted" if created is None else ("added" if created else "changed")
-    trigger = f"{sender._meta.verbose_name} {instance} {action}"
+    with translation.override(None):  # stored in English (model choices in __str__ too); pages translate it
+        trigger = f"{sender._meta.verbose_name} {instance} {action}"
     # after commit, so that a whole deleted conference (and its cascade) asks for nothing
     transaction.on_commit(lambda: _request(conference_id, trigger))
 

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 
 class CellError(ValueError):
@@ -22,7 +23,9 @@ COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 def text(max_length: int):
     def read(raw: str) -> str:
         if len(raw) > max_length:
-            raise CellError(f"is {len(raw)} characters long; at most {max_length} fit")
+            raise CellError(
+                _("is %(length)s characters long; at most %(limit)s fit") % {"length": len(raw), "limit": max_length}
+            )
         return raw
 
     return read
@@ -31,9 +34,13 @@ def text(max_length: int):
 def code(max_length: int = 32):
     def read(raw: str) -> str:
         if len(raw) > max_length:
-            raise CellError(f"code `{raw}` is longer than {max_length} characters")
+            raise CellError(
+                _("code `%(code)s` is longer than %(limit)s characters") % {"code": raw, "limit": max_length}
+            )
         if not CODE_PATTERN.match(raw):
-            raise CellError(f"code `{raw}` may hold only letters, digits, '-', '_' and '.', with no spaces")
+            raise CellError(
+                _("code `%(code)s` may hold only letters, digits, '-', '_' and '.', with no spaces") % {"code": raw}
+            )
         return raw
 
     return read
@@ -43,7 +50,7 @@ def choice(values: list[str]):
     def read(raw: str) -> str:
         word = raw.lower()
         if word not in values:
-            raise CellError(f"`{raw}` is not one of {', '.join(values)}")
+            raise CellError(_("`%(value)s` is not one of %(choices)s") % {"value": raw, "choices": ", ".join(values)})
         return word
 
     return read
@@ -55,7 +62,7 @@ def boolean(raw: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise CellError(f"`{raw}` is not yes or no (true/false and 1/0 work too)")
+    raise CellError(_("`%(value)s` is not yes or no (true/false and 1/0 work too)") % {"value": raw})
 
 
 def decimal_between(low: int, high: int, places: int = 6):
@@ -65,11 +72,11 @@ def decimal_between(low: int, high: int, places: int = 6):
         try:
             value = Decimal(raw)
         except InvalidOperation:
-            raise CellError(f"`{raw}` is not a number") from None
+            raise CellError(_("`%(value)s` is not a number") % {"value": raw}) from None
         if not value.is_finite():
-            raise CellError(f"`{raw}` is not a number")
+            raise CellError(_("`%(value)s` is not a number") % {"value": raw})
         if not low <= value <= high:
-            raise CellError(f"{raw} is outside {low}..{high}")
+            raise CellError(_("%(value)s is outside %(low)s..%(high)s") % {"value": raw, "low": low, "high": high})
         return value.quantize(quantum)
 
     return read
@@ -80,9 +87,9 @@ def positive_int(maximum: int):
         try:
             value = int(raw)
         except ValueError:
-            raise CellError(f"`{raw}` is not a whole number") from None
+            raise CellError(_("`%(value)s` is not a whole number") % {"value": raw}) from None
         if not 0 < value <= maximum:
-            raise CellError(f"{raw} is outside 1..{maximum}")
+            raise CellError(_("%(value)s is outside 1..%(high)s") % {"value": raw, "high": maximum})
         return value
 
     return read
@@ -90,7 +97,10 @@ def positive_int(maximum: int):
 
 def country(raw: str) -> str:
     if not COUNTRY_PATTERN.match(raw.upper()):
-        raise CellError(f"`{raw}` is not a two-letter ISO 3166-1 country code (leave it empty for organisations)")
+        raise CellError(
+            _("`%(value)s` is not a two-letter ISO 3166-1 country code (leave it empty for organisations)")
+            % {"value": raw}
+        )
     return raw.upper()
 
 
@@ -98,13 +108,13 @@ def email(raw: str) -> str:
     try:
         validate_email(raw)
     except ValidationError:
-        raise CellError(f"`{raw}` is not an e-mail address") from None
+        raise CellError(_("`%(value)s` is not an e-mail address") % {"value": raw}) from None
     return raw
 
 
 def timezone_name(raw: str) -> str:
     if raw not in zoneinfo.available_timezones():
-        raise CellError(f"`{raw}` is not an IANA time zone (for example America/Panama)")
+        raise CellError(_("`%(value)s` is not an IANA time zone (for example America/Panama)") % {"value": raw})
     return raw
 
 
@@ -112,7 +122,7 @@ def day(raw: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise CellError(f"`{raw}` is not a date (write it as 2026-12-07)") from None
+        raise CellError(_("`%(value)s` is not a date (write it as 2026-12-07)") % {"value": raw}) from None
 
 
 def moment(raw: str, zone: tzinfo) -> datetime:
@@ -120,9 +130,13 @@ def moment(raw: str, zone: tzinfo) -> datetime:
     try:
         value = datetime.fromisoformat(raw)
     except ValueError:
-        raise CellError(f"time `{raw}` is not a date and time (write it as 2026-12-07T09:30)") from None
+        raise CellError(
+            _("time `%(value)s` is not a date and time (write it as 2026-12-07T09:30)") % {"value": raw}
+        ) from None
     if len(raw) <= 10:
-        raise CellError(f"time `{raw}` has a date but no time of day (write it as {raw}T09:30)")
+        raise CellError(
+            _("time `%(value)s` has a date but no time of day (write it as %(value)sT09:30)") % {"value": raw}
+        )
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
     return value

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conference.models import Conference, Session, Venue
 from delegates.importing.tables import CONFERENCE_FILE, FILE_ORDER, RowError, Table, file_specs, read_table
@@ -24,11 +26,11 @@ MODELS: dict[str, type[models.Model]] = {
     "vehicles.csv": Vehicle,
 }
 KEY_FIELDS = {"venues.csv": "code", "delegations.csv": "code", "sessions.csv": "code", "delegates.csv": "external_id"}
-REFERENCE_NOUNS = {
-    "venues.csv": "venue code",
-    "delegations.csv": "delegation code",
-    "sessions.csv": "session code",
-    "delegates.csv": "delegate external_id",
+UNKNOWN_REFERENCE = {  # translated when the message is made
+    "venues.csv": gettext_lazy("unknown venue code `%(value)s`"),
+    "delegations.csv": gettext_lazy("unknown delegation code `%(value)s`"),
+    "sessions.csv": gettext_lazy("unknown session code `%(value)s`"),
+    "delegates.csv": gettext_lazy("unknown delegate external_id `%(value)s`"),
 }
 
 
@@ -106,12 +108,19 @@ def scenario_import(
     unknown = sorted(set(files) - set(FILE_ORDER))
     if unknown:
         report.errors += [
-            RowError(name, message=f"not a file of the contract; expected one of {', '.join(FILE_ORDER)}")
+            RowError(
+                name,
+                message=_("not a file of the contract; expected one of %(files)s") % {"files": ", ".join(FILE_ORDER)},
+            )
             for name in unknown
         ]
         return report
     if not files:
-        report.errors.append(RowError("(folder)", message=f"no scenario files found; expected {', '.join(FILE_ORDER)}"))
+        report.errors.append(
+            RowError(
+                "(folder)", message=_("no scenario files found; expected %(files)s") % {"files": ", ".join(FILE_ORDER)}
+            )
+        )
         return report
 
     conference_row = None
@@ -121,7 +130,10 @@ def scenario_import(
         report.errors += errors
         if not errors and len(table.rows) != 1:
             report.errors.append(
-                RowError(CONFERENCE_FILE, message=f"must hold exactly one conference row, not {len(table.rows)}")
+                RowError(
+                    CONFERENCE_FILE,
+                    message=_("must hold exactly one conference row, not %(count)s") % {"count": len(table.rows)},
+                )
             )
         elif not errors:
             conference_row = table.rows[0]
@@ -132,15 +144,15 @@ def scenario_import(
                         CONFERENCE_FILE,
                         2,
                         "code",
-                        f"the file is for conference `{conference_row['code']}`, "
-                        f"but it is being imported into `{conference.code}`",
+                        _("the file is for conference `%(file)s`, but it is being imported into `%(target)s`")
+                        % {"file": conference_row["code"], "target": conference.code},
                     )
                 )
             conference = conference or Conference.objects.filter(code=conference_row["code"]).first()
             report.conference = conference_row["code"]
     elif conference is None:
         report.errors.append(
-            RowError(CONFERENCE_FILE, message="is missing; include it, or choose the conference to import into")
+            RowError(CONFERENCE_FILE, message=_("is missing; include it, or choose the conference to import into"))
         )
 
     specs = file_specs(zone)
@@ -166,7 +178,10 @@ def scenario_import(
             Conference.bump_data_revision(conference.pk)  # bulk writes send no signals
     except IntegrityError as exc:
         report.errors.append(
-            RowError("(database)", message=f"the database refused the import, nothing was saved: {exc}")
+            RowError(
+                "(database)",
+                message=_("the database refused the import, nothing was saved: %(problem)s") % {"problem": exc},
+            )
         )
         return report
     report.conference = conference.code
@@ -199,8 +214,8 @@ def _reference_errors(tables: dict[str, Table], conference: Conference | None) -
             for column in references:
                 value = row[column.name]
                 if value is not None and value not in known[column.refers_to]:
-                    noun = REFERENCE_NOUNS[column.refers_to]
-                    errors.append(RowError(table.spec.name, row["_row"], column.name, f"unknown {noun} `{value}`"))
+                    message = UNKNOWN_REFERENCE[column.refers_to] % {"value": value}
+                    errors.append(RowError(table.spec.name, row["_row"], column.name, message))
     return errors
 
 

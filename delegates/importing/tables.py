@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from conference.models import SessionKind, VenueKind
 from delegates.importing import cells
 from delegates.importing.cells import CellError
@@ -25,9 +27,9 @@ class RowError:
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row %(row)s") % {"row": self.row})
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(_("column %(column)s") % {"column": self.column})
         return f"{', '.join(where)}: {self.message}"
 
 
@@ -79,18 +81,22 @@ def _given_together(time_column: str, venue_column: str):
     def check(row: dict) -> list[tuple[str, str]]:
         has_time, has_venue = row.get(time_column) is not None, row.get(venue_column) is not None
         if has_time and not has_venue:
-            return [(venue_column, f"{time_column} is given, so {venue_column} is needed too")]
+            return [(venue_column, _needed_too(time_column, venue_column))]
         if has_venue and not has_time:
-            return [(time_column, f"{venue_column} is given, so {time_column} is needed too")]
+            return [(time_column, _needed_too(venue_column, time_column))]
         return []
 
     return check
 
 
+def _needed_too(given: str, needed: str) -> str:
+    return _("%(given)s is given, so %(needed)s is needed too") % {"given": given, "needed": needed}
+
+
 def _start_not_after_end(row: dict) -> list[tuple[str, str]]:
     start, end = row.get("start_date"), row.get("end_date")
     if start is not None and end is not None and end < start:
-        return [("end_date", "end_date is before start_date")]
+        return [("end_date", _("end_date is before start_date"))]
     return []
 
 
@@ -160,7 +166,7 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
                 Column("starts_at", moment, required=True),
                 Column("ends_at", moment, required=True),
             ),
-            checks=(_ends_after_starts("starts_at", "ends_at", "the session ends before it starts"),),
+            checks=(_ends_after_starts("starts_at", "ends_at", _("the session ends before it starts")),),
         ),
         FileSpec(
             name="delegates.csv",
@@ -186,7 +192,7 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
             checks=(
                 _given_together("arrival_at", "arrival_venue"),
                 _given_together("departure_at", "departure_venue"),
-                _ends_after_starts("arrival_at", "departure_at", "departure is not after arrival"),
+                _ends_after_starts("arrival_at", "departure_at", _("departure is not after arrival")),
             ),
         ),
         FileSpec(
@@ -204,7 +210,9 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
                 Column("available_until", **optional_time),
             ),
             checks=(
-                _ends_after_starts("available_from", "available_until", "available_until is not after available_from"),
+                _ends_after_starts(
+                    "available_from", "available_until", _("available_until is not after available_from")
+                ),
             ),
         ),
         FileSpec(
@@ -230,7 +238,7 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
     try:
         header = [name.strip().lower() for name in next(records)]
     except (StopIteration, csv.Error):
-        return table, [RowError(spec.name, 1, None, "the file has no header row")]
+        return table, [RowError(spec.name, 1, None, _("the file has no header row"))]
     errors = _check_header(spec, header)
     if errors:
         return table, errors
@@ -245,7 +253,11 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
         except StopIteration:
             break
         except csv.Error as exc:
-            errors.append(RowError(spec.name, row_number + 1, None, f"the row cannot be read as CSV ({exc})"))
+            errors.append(
+                RowError(
+                    spec.name, row_number + 1, None, _("the row cannot be read as CSV (%(problem)s)") % {"problem": exc}
+                )
+            )
             break
         row_number += 1
         if not any(cell.strip() for cell in record):
@@ -256,8 +268,11 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
                     spec.name,
                     row_number,
                     None,
-                    f"the row has {len(record)} cells but the header has {len(header)}; "
-                    "is a comma inside a value missing its quotes?",
+                    _(
+                        "the row has %(cells)s cells but the header has %(columns)s; "
+                        "is a comma inside a value missing its quotes?"
+                    )
+                    % {"cells": len(record), "columns": len(header)},
                 )
             )
             continue
@@ -274,7 +289,8 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
                     spec.name,
                     row_number,
                     spec.key[0] if len(spec.key) == 1 else None,
-                    f"duplicate {'/'.join(spec.key)} `{' / '.join(map(str, key))}` (first on row {first_row_of[key]})",
+                    _("duplicate %(key)s `%(value)s` (first on row %(first)s)")
+                    % {"key": "/".join(spec.key), "value": " / ".join(map(str, key)), "first": first_row_of[key]},
                 )
             )
             continue
@@ -292,13 +308,16 @@ def _decode(file_name: str, data: bytes) -> tuple[str, RowError | None]:
             file_name,
             line,
             None,
-            f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X} on line {line}); "
-            "save it as 'CSV UTF-8' and import it again",
+            _(
+                "the file is not UTF-8 text (byte 0x%(byte)02X on line %(line)s); "
+                "save it as 'CSV UTF-8' and import it again"
+            )
+            % {"byte": data[exc.start], "line": line},
         )
     if not text.strip():
-        return "", RowError(file_name, None, None, "the file is empty; it needs at least a header row")
+        return "", RowError(file_name, None, None, _("the file is empty; it needs at least a header row"))
     if "\x00" in text:
-        return "", RowError(file_name, None, None, "the file holds NUL bytes; it is not a CSV text file")
+        return "", RowError(file_name, None, None, _("the file holds NUL bytes; it is not a CSV text file"))
     return text, None
 
 
@@ -307,11 +326,20 @@ def _check_header(spec: FileSpec, header: list[str]) -> list[RowError]:
     seen = set()
     for name in header:
         if name and name in seen:
-            errors.append(RowError(spec.name, 1, name, f"the column {name} appears twice in the header"))
+            errors.append(
+                RowError(spec.name, 1, name, _("the column %(column)s appears twice in the header") % {"column": name})
+            )
         seen.add(name)
     for name in spec.required:
         if name not in seen:
-            errors.append(RowError(spec.name, 1, name, f"the required column {name} is missing from the header"))
+            errors.append(
+                RowError(
+                    spec.name,
+                    1,
+                    name,
+                    _("the required column %(column)s is missing from the header") % {"column": name},
+                )
+            )
     return errors
 
 
@@ -325,7 +353,14 @@ def _read_row(spec: FileSpec, positions: dict[str, int], record: list[str], row_
         raw = record[position].strip() if position < len(record) else ""
         if raw == "":
             if column.required:
-                errors.append(RowError(spec.name, row_number, column.name, f"{column.name} is empty; it is required"))
+                errors.append(
+                    RowError(
+                        spec.name,
+                        row_number,
+                        column.name,
+                        _("%(column)s is empty; it is required") % {"column": column.name},
+                    )
+                )
             row[column.name] = column.empty
             continue
         try:

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from tests.factories import MovementFactory, UserFactory
 
 PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
@@ -105,6 +108,49 @@ def test_the_language_switch_sticks(organizer):
     assert '<html lang="es">' in page and "<h1>Flota</h1>" in page
     organizer.post(reverse("set_language"), {"language": "en", "next": dashboard})
     assert '<html lang="en">' in organizer.get(dashboard).content.decode()
+
+
+def test_import_errors_are_shown_in_spanish(client, db):
+    client.force_login(UserFactory(permissions=["delegates.import_scenario"]))
+    files = {
+        "venues.csv": "code,name,kind,latitude,longitude\nHIL,Hotel Panam\xe1,hotel,8.97,-79.52\n".encode("latin-1"),
+        "delegations.csv": b"code,country\nPA,PA\n",  # the required column name is missing
+    }
+
+    def upload(**headers) -> str:
+        data = {name: SimpleUploadedFile(name, content, content_type="text/csv") for name, content in files.items()}
+        response = client.post(reverse("import"), data, headers=headers)
+        assert response.status_code == 400
+        return response.content.decode()
+
+    page = upload(**{"accept-language": "es"})
+    assert "No se importó nada: 3 problemas por corregir" in page
+    assert '<td>conference.csv</td><td class="num"></td><td></td><td>falta; inclúyalo o elija la conferencia' in page
+    assert "el archivo no es texto UTF-8 (byte 0xE1 en la línea 2); guárdelo como &#x27;CSV UTF-8&#x27;" in page
+    assert "falta la columna obligatoria name en el encabezado" in page
+    assert "is not UTF-8" not in page and "is missing from the header" not in page
+    page = upload()  # English stays as it was
+    assert "the file is not UTF-8 text (byte 0xE1 on line 2); save it as &#x27;CSV UTF-8&#x27;" in page
+    assert "the required column name is missing from the header" in page
+    assert "is missing; include it, or choose the conference to import into" in page
+
+
+def test_scheduler_reasons_and_triggers_are_shown_in_spanish(organizer, world):
+    MovementFactory(
+        version=world.version, delegate=world.own.delegate, unserved_reason="no armoured vehicle free in time"
+    )
+    world.run.trigger = "import; vehicle ARM-01 out of service; asked for by ana"
+    world.run.save()
+    page = spanish(organizer, reverse("dashboard", args=["CASC"]))
+    assert "ningún vehículo blindado libre a tiempo" in page and "no armoured vehicle free in time" not in page
+    assert "Motivo: importación; vehículo ARM-01 fuera de servicio; solicitado por ana" in page
+    page = spanish(organizer, reverse("delegate", args=["CASC", world.own.delegate.external_id]))
+    assert "Sin atender: ningún vehículo blindado libre a tiempo" in page
+    page = spanish(organizer, reverse("board", args=["CASC"]))
+    assert "<td>importación; vehículo ARM-01 fuera de servicio; solicitado por ana</td>" in page
+    page = organizer.get(reverse("dashboard", args=["CASC"])).content.decode()  # English stays as it was
+    assert "no armoured vehicle free in time" in page
+    assert "Cause: import; vehicle ARM-01 out of service; asked for by ana" in page
 
 
 # The catalogue
