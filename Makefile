@@ -7,7 +7,7 @@ DEMO_ADDR ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/convoy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api fuzz clean
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api bench-map fuzz clean
 
 help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-schedule recompute panama-small in-process and panama-summit on two Celery workers"
 	@echo "make bench-darp    the optimiser on the Cordeau dial-a-ride instances, 10 s each"
 	@echo "make bench-api     requests/s of the itinerary and vehicle-status API against /api/v1/me (gunicorn, wrk), 3 rounds"
+	@echo "make bench-map     time the map page drawing 150 vehicles, every venue and 1,000 routes in headless Chromium"
 	@echo "make fuzz TOKEN=KEY schemathesis against the API of the server make demo runs (it prints an organizer's token)"
 
 install: $(VENV)/.installed
@@ -64,6 +65,9 @@ bench-darp: install
 
 bench-api: install
 	$(PY) benchmarks/api_throughput.py ../shared/scenarios/panama-small --database $(TEST_DATABASE_URL)_bench --rounds 3
+
+bench-map: install
+	$(PY) benchmarks/map_render.py ../shared/scenarios/panama-summit --trips 1000 --rounds 5
 
 # Longer fuzzing than tests/conference/api/test_fuzz.py, against a server that is already running.
 FUZZ_EXAMPLES ?= 100

@@ -142,6 +142,8 @@ SCHEDULE_AUTO_RECOMPUTE = env_bool("SCHEDULE_AUTO_RECOMPUTE", default=True)
 SCHEDULE_DEBOUNCE_SECONDS = env_int("SCHEDULE_DEBOUNCE_SECONDS", 5)
 # An OSRM-compatible routing service (its /table endpoint) replaces the travel-time formula when set.
 ROUTING_SERVICE_URL = env_str("ROUTING_SERVICE_URL")
+# The live map marks a vehicle's position stale when it is older than this.
+MAP_STALE_MINUTES = env_int("MAP_STALE_MINUTES", 5)
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (8.98, -79.52),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("c/<slug:code>/fleet/", include("logistics.fleet_urls")),
     path("c/<slug:code>/delegates/", include("delegates.page_urls")),
     path("c/<slug:code>/requests/", include("logistics.request_urls")),
+    path("c/<slug:code>/map/", include("logistics.map_urls")),
     path("c/<slug:code>/", views.dashboard, name="dashboard"),
     path("c/<slug:code>/", include("logistics.page_urls")),
     path("healthz", views.health, name="health"),

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from conference.api import views as conference
 from delegates import api as delegates
+from logistics.api import map_views as maps
 from logistics.api import views as logistics
 
 v1 = [
@@ -11,6 +12,9 @@ v1 = [
     path("conferences/<slug:code>", conference.ConferenceDetail.as_view(), name="conference-detail"),
     path("conferences/<slug:code>/schedule", logistics.ScheduleExportView.as_view(), name="conference-schedule"),
     path("conferences/<slug:code>/recompute", logistics.RecomputeView.as_view(), name="conference-recompute"),
+    path("conferences/<slug:code>/map/venues", maps.MapVenues.as_view(), name="map-venues"),
+    path("conferences/<slug:code>/map/vehicles", maps.MapVehicles.as_view(), name="map-vehicles"),
+    path("conferences/<slug:code>/map/routes", maps.MapRoutes.as_view(), name="map-routes"),
     path("venues/", conference.VenueList.as_view(), name="venue-list"),
     path("venues/<str:code>", conference.VenueDetail.as_view(), name="venue-detail"),
     path("sessions/", conference.SessionList.as_view(), name="session-list"),

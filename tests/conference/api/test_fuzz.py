@@ -108,6 +108,9 @@ QUERY_KINDS = {
     "arrival_day": "day",
     "after": "moment",
     "before": "moment",
+    "from": "moment",
+    "to": "moment",
+    "delegate": "delegate",
 }
 BODY_KINDS = {
     "conference": "conference",

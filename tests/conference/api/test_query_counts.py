@@ -32,6 +32,9 @@ PATHS = [
     "delegates/PA-1/itinerary",
     "delegates/PA-1/itinerary.ics",
     "conferences/CASC/schedule",
+    "conferences/CASC/map/venues?from=2026-12-07T00:00:00-05:00&to=2026-12-08T00:00:00-05:00",
+    "conferences/CASC/map/vehicles",
+    "conferences/CASC/map/routes?from=2026-12-07T00:00:00-05:00&to=2026-12-08T00:00:00-05:00",
 ]
 
 
