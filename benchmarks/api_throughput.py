@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
+from scenario_setup import imported_conference
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT.parent / "shared" / "scenarios" / "panama-small"
 DEMO_SCENARIO = ROOT / "demo" / "scenario"
@@ -225,26 +227,16 @@ def run_child(arguments: list[str], env: dict[str, str]) -> dict:
 
 def child_setup(folder: Path) -> dict:
     """In a child process with DATABASE_URL set: the database, the published schedule and a token."""
+    conference = imported_conference(folder)  # sets Django up first: the imports below need it
     import io
 
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    django.setup()
     from django.core.management import call_command
     from django.db.models import Avg
 
-    from conference.models import Conference
-    from delegates.importing.service import scenario_folder_files, scenario_import
     from logistics.models import Movement, RunStatus, Vehicle, VehicleStatus
     from logistics.selectors import current_version
     from logistics.services import schedule_recompute
 
-    call_command("migrate", verbosity=0)
-    report = scenario_import(files=scenario_folder_files(folder), recompute=False)
-    if not report.ok:
-        raise SystemExit(report.as_text())
-    conference = Conference.objects.get(code=report.conference)
     started = time.perf_counter()
     run = schedule_recompute(conference_id=conference.pk)
     if run.status != RunStatus.SUCCEEDED:

@@ -28,6 +28,8 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from scenario_setup import imported_conference
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT.parent / "shared" / "scenarios" / "panama-summit"
 TARGET_SECONDS = 1.5
@@ -36,26 +38,16 @@ PASSWORD = "map-bench-password"
 
 def child_setup(folder: Path, trips: int) -> dict:
     """In a child process with DATABASE_URL set: the data and a user; answers what the page should draw."""
+    conference = imported_conference(folder)  # sets Django up first: the imports below need it
     import random
     from datetime import timedelta
 
-    import django
-
-    sys.path.insert(0, str(ROOT))
-    django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.utils import timezone
 
-    from conference.models import Conference, UserRole
-    from delegates.importing.service import scenario_folder_files, scenario_import
+    from conference.models import UserRole
     from logistics.models import ScheduleVersion, Stop, Trip, Vehicle
 
-    call_command("migrate", verbosity=0)
-    report = scenario_import(files=scenario_folder_files(folder), recompute=False)
-    if not report.ok:
-        raise SystemExit(report.as_text())
-    conference = Conference.objects.get(code=report.conference)
     venues = list(conference.venues.all())
     vehicles = list(Vehicle.objects.filter(conference=conference).order_by("callsign"))
     rng = random.Random(7)

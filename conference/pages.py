@@ -1,6 +1,7 @@
 """What every web page shares: the conference in the URL, within the user's scope, and the role checks."""
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
@@ -39,6 +40,17 @@ def conference_page(*roles: Role) -> Callable:
         return page
 
     return decorate
+
+
+def local_moment(given: str | None, zone) -> datetime | None:
+    """A datetime-local value (YYYY-MM-DDTHH:MM) read in the conference's zone, or None when absent or unreadable."""
+    if not given:
+        return None
+    try:
+        moment = datetime.fromisoformat(given)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
 # The menu of a conference's pages: URL name (taking the conference code), label, roles that see it.

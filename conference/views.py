@@ -1,5 +1,3 @@
-from datetime import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count
@@ -10,7 +8,7 @@ from django.views import defaults
 from conference.access import DELEGATION_DATA, DESK, access_of
 from conference.api.errors import json_error
 from conference.models import Conference
-from conference.pages import conference_page
+from conference.pages import conference_page, local_moment
 from conference.selectors import conference_day, conference_now
 from logistics.selectors import dashboard as dashboard_summary
 
@@ -37,22 +35,11 @@ def home(request: HttpRequest) -> HttpResponse:
 DASHBOARD_ROLES = DELEGATION_DATA | DESK
 
 
-def _moment(conference: Conference, given: str | None) -> datetime | None:
-    """A local date and time (YYYY-MM-DDTHH:MM) in the conference's zone, or None."""
-    if not given:
-        return None
-    try:
-        moment = datetime.fromisoformat(given)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=conference.zone) if moment.tzinfo is None else moment.astimezone(conference.zone)
-
-
 @conference_page(*DASHBOARD_ROLES)
 def dashboard(request: HttpRequest, conference: Conference) -> HttpResponse:
     """Today at a glance. `?day=YYYY-MM-DD` shows another day; `?at=YYYY-MM-DDTHH:MM` sets the moment the next
     two hours count from (default: now)."""
-    at = _moment(conference, request.GET.get("at")) or conference_now(conference=conference)
+    at = local_moment(request.GET.get("at"), conference.zone) or conference_now(conference=conference)
     day = conference_day(conference=conference, given=request.GET.get("day") or at.date().isoformat(), clamp=False)
     summary = dashboard_summary(access=request.access, conference=conference, day=day, at=at)
     return render(

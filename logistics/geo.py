@@ -15,6 +15,7 @@ from conference.access import Access
 from conference.models import Conference, Role, Session, Venue
 from delegates.models import Delegate
 from logistics.models import PassengerAction, Stop, StopPassenger, Trip, Vehicle
+from logistics.selectors import trips_filtered
 
 COORDINATE_DECIMALS = 5
 
@@ -211,22 +212,9 @@ def map_routes(
     the seats boarding and alighting at each. Filters: vehicle kind and status, vehicle callsign, a venue code the
     trip stops at, a delegation code or a delegate's external id with someone on board. Two queries."""
     trips = _published_trips(access, conference).filter(starts_at__lt=end, ends_at__gt=start)
-    if kind:
-        trips = trips.filter(vehicle__kind=kind)
-    if status:
-        trips = trips.filter(vehicle__status=status)
-    if vehicle:
-        trips = trips.filter(vehicle__callsign=vehicle)
-    if venue:
-        trips = trips.filter(pk__in=Stop.objects.filter(venue__code=venue).values("trip_id"))
-    if delegation:
-        aboard = StopPassenger.objects.filter(
-            Q(movement__delegate__delegation__code=delegation) | Q(movement__request__delegation__code=delegation)
-        )
-        trips = trips.filter(pk__in=aboard.values("stop__trip_id"))
-    if delegate:
-        aboard = StopPassenger.objects.filter(movement__delegate__external_id=delegate)
-        trips = trips.filter(pk__in=aboard.values("stop__trip_id"))
+    trips = trips_filtered(
+        trips, kind=kind, status=status, vehicle=vehicle, venue=venue, delegation=delegation, delegate=delegate
+    )
     seats = {
         action: Coalesce(
             Sum("passengers__movement__seats", filter=Q(passengers__action=action)),

@@ -2,7 +2,7 @@
 GeoJSON endpoints (logistics/api/map_views.py). The page itself only carries the filters, the endpoint URLs
 and the labels; static/logistics/map.js draws and refreshes everything."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from conference.access import DELEGATION_DATA, FLEET
 from conference.models import Conference, Venue, VenueKind
-from conference.pages import conference_page
+from conference.pages import conference_page, local_moment
 from conference.selectors import conference_now
 from delegates.models import Delegation
 from logistics.models import VehicleKind, VehicleStatus
@@ -20,17 +20,6 @@ from logistics.models import VehicleKind, VehicleStatus
 # The default window of routes: from now, this long.
 WINDOW = timedelta(hours=2)
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def _local_moment(given: str | None, zone) -> datetime | None:
-    """A datetime-local value (YYYY-MM-DDTHH:MM) in the conference's zone, or None when absent or unreadable."""
-    if not given:
-        return None
-    try:
-        moment = datetime.fromisoformat(given)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
 def map_labels() -> dict:
@@ -72,8 +61,8 @@ def conference_map(request: HttpRequest, conference: Conference) -> HttpResponse
     access = request.access
     zone = conference.zone
     now = conference_now(conference=conference).replace(second=0, microsecond=0)
-    start = _local_moment(request.GET.get("from"), zone) or now
-    end = _local_moment(request.GET.get("to"), zone) or start + WINDOW
+    start = local_moment(request.GET.get("from"), zone) or now
+    end = local_moment(request.GET.get("to"), zone) or start + WINDOW
     if end <= start:
         end = start + WINDOW
     venues = list(Venue.objects.filter(conference=conference).order_by("name").values_list("code", "name"))

@@ -360,6 +360,34 @@ def timeline_bars(*, trips: list[Trip], day_start: datetime) -> list[TimelineBar
     return bars
 
 
+def trips_filtered(
+    trips,
+    *,
+    kind: str = "",
+    status: str = "",
+    vehicle: str = "",
+    venue: str = "",
+    delegation: str = "",
+    delegate: str = "",
+):
+    """Trips narrowed by vehicle kind, status and callsign, a venue code they stop at, and a delegation code or a
+    delegate's external id with someone on board. Empty filters are left out."""
+    for value, lookup in ((kind, "vehicle__kind"), (status, "vehicle__status"), (vehicle, "vehicle__callsign")):
+        if value:
+            trips = trips.filter(**{lookup: value})
+    if venue:
+        trips = trips.filter(pk__in=Stop.objects.filter(venue__code=venue).values("trip_id"))
+    if delegation:
+        aboard = StopPassenger.objects.filter(
+            Q(movement__delegate__delegation__code=delegation) | Q(movement__request__delegation__code=delegation)
+        )
+        trips = trips.filter(pk__in=aboard.values("stop__trip_id"))
+    if delegate:
+        aboard = StopPassenger.objects.filter(movement__delegate__external_id=delegate)
+        trips = trips.filter(pk__in=aboard.values("stop__trip_id"))
+    return trips
+
+
 def day_trips(
     *,
     access: Access,
@@ -381,15 +409,7 @@ def day_trips(
     ).filter(starts_at__gte=start, starts_at__lt=end)
     if vehicle_ids is not None:
         trips = trips.filter(vehicle_id__in=vehicle_ids)
-    if kind:
-        trips = trips.filter(vehicle__kind=kind)
-    if venue:
-        trips = trips.filter(pk__in=Stop.objects.filter(venue__code=venue).values("trip_id"))
-    if delegation:
-        aboard = StopPassenger.objects.filter(
-            Q(movement__delegate__delegation__code=delegation) | Q(movement__request__delegation__code=delegation)
-        )
-        trips = trips.filter(pk__in=aboard.values("stop__trip_id"))
+    trips = trips_filtered(trips, kind=kind, venue=venue, delegation=delegation)
     passengers = StopPassenger.objects.select_related(
         "movement__delegate__delegation", "movement__request__delegation"
     ).order_by("action", "movement__delegate__family_name", "movement__code")

@@ -8,6 +8,8 @@ from datetime import UTC, timedelta
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -100,6 +102,7 @@ class RouteQuery(PeriodQuery):
         return {**{key: attrs.get(key, "") for key in self.fields if key not in ("from", "to")}, **period}
 
 
+@method_decorator(gzip_page, name="dispatch")  # a summit's routes: 620 kB of JSON, 28 kB gzipped
 class MapView(ConferenceScopedView, generics.GenericAPIView):
     """A map layer of the conference found by its code: every role works only within its own conference."""
 

@@ -403,3 +403,11 @@ def test_null_characters_in_a_filter_are_refused(world, api_client, name):
 def test_an_offset_postgresql_refuses_is_read_in_utc(world, api_client):
     response = _get(api_client(world.users["organizer"]), "routes", **{"from": "2026-12-07T00:00-21:52"})
     assert response.status_code == 200
+
+
+def test_map_layers_are_gzipped_for_clients_that_accept_it_and_still_answer_304(world, api_client):
+    client = api_client(world.users["organizer"])
+    url = "/api/v1/conferences/CASC/map/vehicles"
+    zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"]).status_code == 304
