@@ -41,8 +41,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from scenario_setup import imported_conference
-
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT.parent / "shared" / "scenarios" / "panama-small"
 DEMO_SCENARIO = ROOT / "demo" / "scenario"
@@ -227,6 +225,8 @@ def run_child(arguments: list[str], env: dict[str, str]) -> dict:
 
 def child_setup(folder: Path) -> dict:
     """In a child process with DATABASE_URL set: the database, the published schedule and a token."""
+    from scenario_setup import imported_conference  # beside this script, which runs as the child
+
     conference = imported_conference(folder)  # sets Django up first: the imports below need it
     import io
 

@@ -28,8 +28,6 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from scenario_setup import imported_conference
-
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT.parent / "shared" / "scenarios" / "panama-summit"
 TARGET_SECONDS = 1.5
@@ -38,6 +36,8 @@ PASSWORD = "map-bench-password"
 
 def child_setup(folder: Path, trips: int) -> dict:
     """In a child process with DATABASE_URL set: the data and a user; answers what the page should draw."""
+    from scenario_setup import imported_conference  # beside this script, which runs as the child
+
     conference = imported_conference(folder)  # sets Django up first: the imports below need it
     import random
     from datetime import timedelta

@@ -4,10 +4,13 @@ Plain functions building plain dicts; the API (`logistics.api.map_views`) serial
 function costs a constant number of queries whatever the number of rows. Coordinates are [longitude, latitude]
 rounded to 5 decimals (about a metre); times are ISO 8601 in the conference's time zone."""
 
+import functools
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -15,7 +18,10 @@ from conference.access import Access
 from conference.models import Conference, Role, Session, Venue
 from delegates.models import Delegate
 from logistics.models import PassengerAction, Stop, StopPassenger, Trip, Vehicle
+from logistics.scheduling.travel import RoutingServiceError, osrm_route
 from logistics.selectors import trips_filtered
+
+logger = logging.getLogger(__name__)
 
 COORDINATE_DECIMALS = 5
 
@@ -27,6 +33,32 @@ def position(longitude: Decimal | float, latitude: Decimal | float) -> list[floa
 
 def feature_collection(features: list[dict]) -> dict:
     return {"type": "FeatureCollection", "features": features}
+
+
+class RoadLines:
+    """Lines through stops along the roads when a routing service is configured (ROUTING_SERVICE_URL), else
+    straight. Answers are kept per process (a trip's stops rarely change); after one failure in a request the
+    rest of that request is drawn straight, so a routing service that is down costs one timeout, not one per trip."""
+
+    def __init__(self, base_url: str | None):
+        self.base_url = base_url
+        self.broken = False
+
+    def through(self, line: list[list[float]]) -> tuple[list[list[float]], bool]:
+        if not self.base_url or self.broken or len(line) < 2 or (line[0] == line[-1] and len(line) == 2):
+            return line, False
+        try:
+            return _road_line(self.base_url, tuple(tuple(point) for point in line)), True
+        except RoutingServiceError as error:
+            logger.warning("map routes drawn straight: %s", error)
+            self.broken = True
+            return line, False
+
+
+@functools.lru_cache(maxsize=20000)
+def _road_line(base_url: str, line: tuple[tuple[float, float], ...]) -> list[list[float]]:
+    road = osrm_route([(latitude, longitude) for longitude, latitude in line], base_url)
+    return [position(longitude, latitude) for longitude, latitude in road]
 
 
 def _feature(geometry: dict | None, properties: dict) -> dict:
@@ -243,16 +275,19 @@ def map_routes(
         stops[stop.trip_id].append(stop)
 
     features = []
+    roads = RoadLines(settings.ROUTING_SERVICE_URL)
     for trip in trips:
         line = [position(stop.venue_longitude, stop.venue_latitude) for stop in stops[trip.pk]]
         if len(line) == 1:  # a LineString needs two positions
             line.append(line[0])
+        line, on_roads = roads.through(line)
         features.append(
             _feature(
                 {"type": "LineString", "coordinates": line} if line else None,
                 {
                     "trip": trip.code,
                     "id": trip.pk,
+                    "roads": on_roads,
                     "vehicle": trip.vehicle.callsign,
                     "kind": trip.vehicle.kind,
                     "status": trip.vehicle.status,

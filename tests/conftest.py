@@ -1,3 +1,6 @@
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -141,3 +144,29 @@ def fresh_itinerary_cache():
     caches["itineraries"].clear()
     yield
     caches["itineraries"].clear()
+
+
+@pytest.fixture
+def routing_service():
+    """A local OSRM-compatible service answering every GET with seen["answer"] (set by the test); it records the
+    paths asked for in seen["paths"] and the last one in seen["path"]."""
+    seen = {"paths": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen["path"] = self.path
+            seen["paths"].append(self.path)
+            body = json.dumps(seen["answer"]).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", seen
+    server.shutdown()

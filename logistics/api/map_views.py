@@ -7,9 +7,8 @@ from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
-from django.utils.decorators import method_decorator
-from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
@@ -102,7 +101,6 @@ class RouteQuery(PeriodQuery):
         return {**{key: attrs.get(key, "") for key in self.fields if key not in ("from", "to")}, **period}
 
 
-@method_decorator(gzip_page, name="dispatch")  # a summit's routes: 620 kB of JSON, 28 kB gzipped
 class MapView(ConferenceScopedView, generics.GenericAPIView):
     """A map layer of the conference found by its code: every role works only within its own conference."""
 
@@ -116,7 +114,10 @@ class MapView(ConferenceScopedView, generics.GenericAPIView):
 
     def geojson(self, collection: dict):
         payload = json.dumps(collection, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
-        return _conditional(self.request, payload, GEOJSON)
+        # a summit's routes are 620 kB of JSON, 28 kB gzipped (error bodies are small and stay plain)
+        return GZipMiddleware(lambda request: None).process_response(
+            self.request, _conditional(self.request, payload, GEOJSON)
+        )
 
 
 def _answers(what: str) -> dict:
@@ -181,8 +182,9 @@ class MapVehicles(MapView):
 
 class MapRoutes(MapView):
     """The trips of the published schedule overlapping the period [from, to) (default: the next two hours; a
-    driver: its vehicle's), each a LineString through its stops' venues in order (straight segments), with `trip`
-    (code), `id`, `vehicle` (callsign), `kind` and `status` of the vehicle, `starts_at`, `ends_at` and `stops`
+    driver: its vehicle's), each a LineString through its stops' venues in order (along the roads when a routing
+    service is configured, straight segments otherwise; `roads` says which), with `trip` (code), `id`, `vehicle`
+    (callsign), `kind` and `status` of the vehicle, `starts_at`, `ends_at` and `stops`
     (`sequence`, `venue`, `name`, `arrive_at`, `depart_at`, and the seats that `board` and `alight` there).
     Searching by `delegate` is for roles that may see delegates (organizers, readers); others get 400. Answers 304
     to a conditional GET whose If-None-Match holds the current ETag."""

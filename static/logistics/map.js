@@ -271,7 +271,7 @@
       lines += 1;
       var stops = p.stops || [];
       stops.forEach(function (stop, index) {
-        var place = stops.length === points.length ? points[index] : venuePlaces[stop.venue];
+        var place = !p.roads && stops.length === points.length ? points[index] : venuePlaces[stop.venue];
         if (!place) return;
         L.marker(place, {
           icon: L.divIcon({

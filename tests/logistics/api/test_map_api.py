@@ -411,3 +411,27 @@ def test_map_layers_are_gzipped_for_clients_that_accept_it_and_still_answer_304(
     zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
     assert zipped["Content-Encoding"] == "gzip"
     assert client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"]).status_code == 304
+
+
+def test_routes_follow_the_roads_when_a_routing_service_is_configured(world, api_client, settings, routing_service):
+    from logistics.geo import _road_line
+
+    _road_line.cache_clear()
+    url, seen = routing_service
+    settings.ROUTING_SERVICE_URL = url
+    road = [[-79.5, 8.9], [-79.49, 8.95], [-79.48, 9.0]]
+    seen["answer"] = {"code": "Ok", "routes": [{"geometry": {"type": "LineString", "coordinates": road}}]}
+    client = api_client(world.users["organizer"])
+    period = "from=2026-12-07T00:00:00-05:00&to=2026-12-08T00:00:00-05:00"
+    routes = client.get(f"/api/v1/conferences/CASC/map/routes?{period}").json()["features"]
+    assert routes and all(r["geometry"]["coordinates"] == road and r["properties"]["roads"] for r in routes)
+    asked = len(seen["paths"])
+    client.get(f"/api/v1/conferences/CASC/map/routes?{period}")
+    assert len(seen["paths"]) == asked  # kept per process
+
+    seen["answer"] = {"code": "NoRoute"}
+    _road_line.cache_clear()
+    straight = client.get(f"/api/v1/conferences/CASC/map/routes?{period}").json()["features"]
+    assert not any(r["properties"]["roads"] for r in straight)
+    assert len(seen["paths"]) == asked + 1  # one failure, then the rest of the answer is drawn straight
+    _road_line.cache_clear()

@@ -1,37 +1,9 @@
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
-
 import pytest
 
 from logistics.scheduling.rules import MovementRules
-from logistics.scheduling.travel import RoutingServiceError, formula_matrix, osrm_matrix
+from logistics.scheduling.travel import RoutingServiceError, formula_matrix, osrm_matrix, osrm_route
 
 PLACES = {"ATL": (8.9858, -79.5118), "HIL": (8.9773, -79.5208)}
-
-
-@pytest.fixture
-def table_service():
-    """A local OSRM-compatible /table endpoint answering what the test sets."""
-    seen = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            seen["path"] = self.path
-            body = json.dumps(seen["answer"]).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", seen
-    server.shutdown()
 
 
 def test_formula_matrix_uses_the_contract_rules():
@@ -41,8 +13,8 @@ def test_formula_matrix_uses_the_contract_rules():
     assert matrix.metres[0][1] == 1778  # 1.37 km as the crow flies, x 1.3
 
 
-def test_osrm_table_durations_are_rounded_up_to_the_minute(table_service):
-    url, seen = table_service
+def test_osrm_table_durations_are_rounded_up_to_the_minute(routing_service):
+    url, seen = routing_service
     seen["answer"] = {"code": "Ok", "durations": [[0, 301.5], [280, 0]], "distances": [[0, 2500.4], [2400, 0]]}
     matrix = osrm_matrix(PLACES, url)
     assert seen["path"] == "/table/v1/driving/-79.511800,8.985800;-79.520800,8.977300?annotations=duration,distance"
@@ -50,8 +22,8 @@ def test_osrm_table_durations_are_rounded_up_to_the_minute(table_service):
     assert matrix.metres == ((0, 2500), (2400, 0))
 
 
-def test_osrm_errors_are_explained(table_service):
-    url, seen = table_service
+def test_osrm_errors_are_explained(routing_service):
+    url, seen = routing_service
     seen["answer"] = {"code": "InvalidQuery", "message": "Query string malformed"}
     with pytest.raises(RoutingServiceError, match="answered InvalidQuery: Query string malformed"):
         osrm_matrix(PLACES, url)
@@ -60,3 +32,20 @@ def test_osrm_errors_are_explained(table_service):
         osrm_matrix(PLACES, url)
     with pytest.raises(RoutingServiceError, match="did not answer"):
         osrm_matrix(PLACES, "http://127.0.0.1:9")
+
+
+def test_osrm_route_answers_the_road_geometry_in_geojson_order(routing_service):
+    url, seen = routing_service
+    road = [[-79.5118, 8.9858], [-79.515, 8.981], [-79.5208, 8.9773]]
+    seen["answer"] = {"code": "Ok", "routes": [{"geometry": {"type": "LineString", "coordinates": road}}]}
+    assert osrm_route([PLACES["ATL"], PLACES["HIL"]], url) == [tuple(point) for point in road]
+    assert seen["path"] == (
+        "/route/v1/driving/-79.511800,8.985800;-79.520800,8.977300?overview=full&geometries=geojson"
+    )
+
+
+def test_osrm_route_without_a_route_is_explained(routing_service):
+    url, seen = routing_service
+    seen["answer"] = {"code": "NoRoute", "message": "Impossible route between points"}
+    with pytest.raises(RoutingServiceError, match="NoRoute: Impossible route"):
+        osrm_route([PLACES["ATL"], PLACES["HIL"]], url)
