@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from conference.access import DELEGATION_DATA
@@ -126,38 +127,30 @@ def _found(request: HttpRequest, conference: Conference, pk: int) -> ResourceReq
     return found
 
 
-def _decided(request: HttpRequest, conference: Conference, decide, done: str) -> HttpResponse:
-    try:
-        decided, _run = decide()
-    except Refused as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, done % {"id": decided.pk})
-    return redirect("requests", conference.code)
+def _decision(decide, done, *roles: Role):
+    """A POST that takes a request one step (cancel, approve) through its service, then back to the list."""
+
+    @require_POST
+    @conference_page(*roles)
+    def view(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
+        found = _found(request, conference, pk)
+        try:
+            decided, _run = decide(request_id=found.pk, user=request.user)
+        except Refused as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, done % {"id": decided.pk})
+        return redirect("requests", conference.code)
+
+    return view
 
 
-@require_POST
-@conference_page(Role.ORGANIZER, Role.LIAISON)
-def request_cancel(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
-    found = _found(request, conference, pk)
-    return _decided(
-        request,
-        conference,
-        lambda: resource_requests.resource_request_cancel(request_id=found.pk, user=request.user),
-        _("Request %(id)s cancelled."),
-    )
-
-
-@require_POST
-@conference_page(Role.ORGANIZER)
-def request_approve(request: HttpRequest, conference: Conference, pk: int) -> HttpResponse:
-    found = _found(request, conference, pk)
-    return _decided(
-        request,
-        conference,
-        lambda: resource_requests.resource_request_approve(request_id=found.pk, user=request.user),
-        _("Request %(id)s approved."),
-    )
+request_cancel = _decision(
+    resource_requests.resource_request_cancel, gettext_lazy("Request %(id)s cancelled."), Role.ORGANIZER, Role.LIAISON
+)
+request_approve = _decision(
+    resource_requests.resource_request_approve, gettext_lazy("Request %(id)s approved."), Role.ORGANIZER
+)
 
 
 @require_POST

@@ -3,8 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -19,6 +17,7 @@ from tests.factories import (
     VenueFactory,
     published_ride,
 )
+from tests.queries import get_queries
 
 ALLOWED = ["organizer", "reader", "liaison"]
 REFUSED = ["logistics", "driver", "norole"]
@@ -200,13 +199,6 @@ def test_delegate_page_before_anything_is_published(client, world):
 # Bounded queries
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries)
-
-
 def _grow(world, n: int) -> None:
     """n more PA delegates and hotels, each with a ride and a session; n more rides and sessions for PA-1."""
     conference, version = world.conference, world.version
@@ -225,8 +217,8 @@ def _grow(world, n: int) -> None:
 def test_queries_do_not_grow_with_rows(client, world, role, url):
     _as(client, world, role)
     _grow(world, 1)
-    few = _queries(client, url())
+    few = get_queries(client, url())
     _grow(world, 5)
-    many = _queries(client, url())
+    many = get_queries(client, url())
     assert many == few
     assert client.get(_page("PA-1")).content.decode().count('class="leg') == 1 + 6  # its own ride and the 6 grown

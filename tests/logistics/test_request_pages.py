@@ -1,13 +1,12 @@
 """The resource request pages: liaisons ask and cancel, organizers ask, approve and reject, readers only look."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conference.models import Venue
 from logistics.models import RequestStatus, ResourceRequest
 from tests.factories import ConferenceFactory, DelegationFactory, ResourceRequestFactory, VenueFactory
+from tests.queries import get_queries
 
 ALLOWED = ["organizer", "reader", "liaison"]
 REFUSED = ["logistics", "driver", "norole"]
@@ -232,13 +231,6 @@ def test_pages_speak_spanish(client, world):
 # Bounded queries
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries)
-
-
 def _grow(world, n: int) -> None:
     for _ in range(n):
         ResourceRequestFactory(conference=world.conference, delegation=world.own.delegation)
@@ -249,9 +241,9 @@ def _grow(world, n: int) -> None:
 @pytest.mark.parametrize("role", ALLOWED)
 def test_queries_do_not_grow_with_rows(client, world, role):
     _as(client, world, role)
-    few = _queries(client, _list())
+    few = get_queries(client, _list())
     _grow(world, 5)
-    many = _queries(client, _list())
+    many = get_queries(client, _list())
     assert many == few
     shown = client.get(_list()).content.decode().count('<tr id="request-')
     assert shown == (6 if role == "liaison" else 12)

@@ -1,8 +1,6 @@
 """Every list and every itinerary costs the same number of queries for one row as for many."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from logistics.status_updates import vehicle_status_report
 from tests.factories import (
@@ -15,6 +13,7 @@ from tests.factories import (
     VenueFactory,
     published_ride,
 )
+from tests.queries import get_queries
 
 PATHS = [
     "conferences/",
@@ -38,13 +37,6 @@ PATHS = [
 ]
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries)
-
-
 def _grow(world, n: int, start: int = 0) -> None:
     """n more of every row the lists show; the PA delegate gets n more rides, PA n more delegates."""
     conference, version = world.conference, world.version
@@ -66,9 +58,9 @@ def test_queries_do_not_grow_with_rows(world, api_client, path):
     client = api_client(world.users["organizer"])
     url = f"/api/v1/{path}"
     _grow(world, 1)  # every list has at least one row: an empty page skips its query
-    few = _queries(client, url)
+    few = get_queries(client, url)
     _grow(world, 4, start=1)
-    many = _queries(client, url)
+    many = get_queries(client, url)
     assert many == few
 
 

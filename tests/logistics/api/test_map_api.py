@@ -5,8 +5,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from logistics.status_updates import vehicle_status_report
@@ -20,6 +18,7 @@ from tests.factories import (
     VenueFactory,
     published_ride,
 )
+from tests.queries import get_queries
 
 BASE = "/api/v1/conferences/CASC/map/"
 PERIOD = {"from": "2026-12-07T08:00:00-05:00", "to": "2026-12-07T10:00:00-05:00"}  # 13:00-15:00 UTC
@@ -371,13 +370,6 @@ def _grow(world, n: int) -> None:
         _trip(world, vehicle, now + timedelta(minutes=30))
 
 
-def _queries(client, url, params) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content[:300]
-    return len(queries)
-
-
 @pytest.mark.parametrize("what", ["venues", "vehicles", "routes"])
 @pytest.mark.parametrize("role", ["organizer", "liaison", "driver"])
 def test_queries_do_not_grow_with_rows(world, api_client, what, role):
@@ -386,9 +378,9 @@ def test_queries_do_not_grow_with_rows(world, api_client, what, role):
     client = api_client(world.users[role])
     params = {} if what == "vehicles" else PERIOD
     _grow(world, 1)
-    few = _queries(client, BASE + what, params)
+    few = get_queries(client, BASE + what, params)
     _grow(world, 4)
-    many = _queries(client, BASE + what, params)
+    many = get_queries(client, BASE + what, params)
     assert many == few
     if role == "organizer":
         assert len(client.get(BASE + what, params).json()["features"]) > 5
