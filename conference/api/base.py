@@ -64,15 +64,18 @@ class ScopedView(generics.GenericAPIView):
         return found[0]
 
 
+def in_utc(moment: datetime, error: type[Exception]) -> datetime:
+    """The moment in UTC, as stored; `error` (the caller's framework's validation error) when it has none."""
+    try:
+        return moment.astimezone(UTC)  # PostgreSQL refuses offsets beyond 15:59, e.g. -21:52
+    except OverflowError:  # e.g. 0001-01-01T00:00+05:00, before the first moment a database stores
+        raise error("This moment is out of range.") from None
+
+
 class MomentField(django_filters.fields.IsoDateTimeField):
     def to_python(self, value):
         moment = super().to_python(value)
-        if moment is None:
-            return None
-        try:
-            return moment.astimezone(UTC)  # PostgreSQL refuses offsets beyond 15:59, e.g. -21:52
-        except OverflowError:  # e.g. 0001-01-01T00:00+05:00, before the first moment a database stores
-            raise forms.ValidationError("This moment is out of range.", code="invalid") from None
+        return None if moment is None else in_utc(moment, forms.ValidationError)
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
@@ -99,7 +102,8 @@ def on_local_day(queryset: QuerySet, *, day: date, field: str, conference: str =
 
 
 class AwareDateTimeField(serializers.DateTimeField):
-    """An ISO 8601 moment that must carry its UTC offset: a bare local time would be read in UTC, silently."""
+    """An ISO 8601 moment that must carry its UTC offset (a bare local time would be read in UTC, silently),
+    answered in UTC; one that has no UTC equivalent is refused."""
 
     def to_internal_value(self, value):
         moment = super().to_internal_value(value)
@@ -108,4 +112,4 @@ class AwareDateTimeField(serializers.DateTimeField):
             raise serializers.ValidationError(
                 "Give the time with its UTC offset, e.g. 2026-12-14T09:00:00-05:00 or 2026-12-14T14:00:00Z."
             )
-        return moment
+        return in_utc(moment, serializers.ValidationError)

@@ -3,7 +3,7 @@
 The reads are `logistics.geo`'s; these views check the role, find the conference, read the query and answer."""
 
 import json
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,19 +26,12 @@ DEFAULT_PERIOD = timedelta(hours=2)
 
 
 class MomentField(AwareDateTimeField):
-    """An ISO 8601 moment with its UTC offset, in UTC; one that has no UTC equivalent is refused."""
+    """A moment of a query parameter, where an empty value (`?from=`) is the same as leaving it out."""
 
     def validate_empty_values(self, data):
-        if isinstance(data, str) and not data.strip():  # `?from=` is the same as leaving it out
+        if isinstance(data, str) and not data.strip():
             return True, None
         return super().validate_empty_values(data)
-
-    def to_internal_value(self, value):
-        moment = super().to_internal_value(value)
-        try:
-            return moment.astimezone(UTC)
-        except OverflowError:
-            raise serializers.ValidationError("This moment is out of range.") from None
 
 
 class PeriodQuery(serializers.Serializer):
