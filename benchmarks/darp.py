@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from logistics.scheduling.darp import read_instance, run  # noqa: E402
+from scheduling.darp import read_instance, run  # noqa: E402
 
 DEFAULT_FOLDER = ROOT.parent / "shared" / "benchmarks" / "darp" / "instances"
 TARGET_REQUESTS = 48  # the acceptance criterion covers the `a` instances up to this size

@@ -55,9 +55,9 @@ def main() -> None:
     from conference.models import Conference
     from delegates.importing.service import scenario_folder_files, scenario_import
     from logistics.models import RunStatus, ScheduleRun
-    from logistics.scheduling.validate import validate
     from logistics.selectors import published_schedule, scheduling_scenario
     from logistics.services import schedule_recompute_request
+    from scheduling.validate import validate
 
     call_command("migrate", verbosity=0)
     report = scenario_import(files=scenario_folder_files(args.folder), recompute=False)

@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from conference.models import Conference, Venue
-from logistics.scheduling.rules import MovementRules, Place
+from scheduling.rules import MovementRules, Place
 
 
 def conference_movement_rules(*, conference: Conference) -> MovementRules:

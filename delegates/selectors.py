@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from conference.models import Conference
 from conference.selectors import conference_movement_rules, venue_places
 from delegates.models import Attendance, Delegate
-from logistics.scheduling.rules import Stay, Visit, attendance_problems
 from logistics.wording import attendance_detail_text
+from scheduling.rules import Stay, Visit, attendance_problems
 
 
 def attendance_warnings(*, conference: Conference) -> list[str]:

@@ -18,8 +18,9 @@ from conference.access import Access
 from conference.models import Conference, Role, Session, Venue
 from delegates.models import Delegate
 from logistics.models import PassengerAction, Stop, StopPassenger, Trip, Vehicle
-from logistics.scheduling.travel import RoutingServiceError, osrm_route
+from logistics.road_routes import osrm_route
 from logistics.selectors import trips_filtered
+from scheduling.travel import RoutingServiceError
 
 logger = logging.getLogger(__name__)
 

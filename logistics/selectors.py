@@ -24,10 +24,10 @@ from logistics.models import (
     Vehicle,
     VehicleStatus,
 )
-from logistics.scheduling.model import Car, Event, Person, Ride, Scenario, Schedule, Unserved
-from logistics.scheduling.model import Movement as PlainMovement
-from logistics.scheduling.model import Stop as PlainStop
-from logistics.scheduling.model import Trip as PlainTrip
+from scheduling.model import Car, Event, Person, Ride, Scenario, Schedule, Unserved
+from scheduling.model import Movement as PlainMovement
+from scheduling.model import Stop as PlainStop
+from scheduling.model import Trip as PlainTrip
 
 
 def scheduling_scenario(*, conference: Conference) -> Scenario:

@@ -31,10 +31,10 @@ from logistics.models import (
     Trip,
     Vehicle,
 )
-from logistics.scheduling.planner import PlanOptions, Prepared, assemble, prepare, solve_day
-from logistics.scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
-from logistics.scheduling.validate import validate, without_movements
 from logistics.selectors import scheduling_scenario
+from scheduling.planner import PlanOptions, Prepared, assemble, prepare, solve_day
+from scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
+from scheduling.validate import validate, without_movements
 
 logger = logging.getLogger(__name__)
 MAX_TRIGGER_LENGTH = 200

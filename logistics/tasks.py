@@ -6,7 +6,7 @@ from celery import shared_task
 
 from logistics import services
 from logistics.models import ScheduleRun
-from logistics.scheduling.planner import solve_day
+from scheduling.planner import solve_day
 
 logger = logging.getLogger(__name__)
 

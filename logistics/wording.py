@@ -1,6 +1,6 @@
 """The scheduler's stored English words, in the reader's language when a page shows them.
 
-The scheduler (`logistics.scheduling`, no Django there) gives its reasons in English, and the services store
+The scheduler (`scheduling`, no Django there) gives its reasons in English, and the services store
 them, the recompute triggers and the run errors in English (the API and the command line show them as they
 are). These functions recognise every known English pattern and translate it with the active language;
 anything else is returned unchanged, and with English active every text comes back byte for byte.
@@ -55,7 +55,7 @@ def _words(table: dict[str, object]) -> Callable[[str], str]:
     return lambda word: str(table[word]) if word in table else word
 
 
-# What the validator says about one movement (logistics/scheduling/validate.py), after "who: "
+# What the validator says about one movement (scheduling/validate.py), after "who: "
 violation_text = Wording(
     [
         (r"boards at (?P<place>\S+), not at (?P<origin>\S+)", _("boards at %(place)s, not at %(origin)s")),
@@ -94,7 +94,7 @@ violation_text = Wording(
     convert={"rule": _words({"VIP": _("VIP"), "separate transport": _("separate transport")})},
 )
 
-# Why a delegate cannot attend a session (logistics/scheduling/rules.py, AttendanceProblem.detail)
+# Why a delegate cannot attend a session (scheduling/rules.py, AttendanceProblem.detail)
 attendance_detail_text = Wording(
     [
         (r"overlaps (?P<session>\S+)", _("overlaps %(session)s")),

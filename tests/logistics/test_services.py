@@ -7,8 +7,6 @@ from django.utils import timezone
 from conference.models import Conference
 from delegates.importing.service import scenario_folder_files, scenario_import
 from logistics.models import Movement, RunStatus, ScheduleRun, ScheduleVersion, StopPassenger, Trip
-from logistics.scheduling.planner import solve_day
-from logistics.scheduling.validate import validate
 from logistics.selectors import published_schedule, scheduling_scenario
 from logistics.services import (
     _prepare,
@@ -16,6 +14,8 @@ from logistics.services import (
     schedule_recompute,
     schedule_recompute_request,
 )
+from scheduling.planner import solve_day
+from scheduling.validate import validate
 from tests.factories import (
     MORNING,
     VehicleFactory,

@@ -7,9 +7,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from logistics.scheduling.planner import _busy_reason, _fleet_reason
-from logistics.scheduling.rules import MovementRules, Place, Stay, Visit, attendance_problems
 from logistics.wording import attendance_detail_text, error_text, reason_text, trigger_text
+from scheduling.planner import _busy_reason, _fleet_reason
+from scheduling.rules import MovementRules, Place, Stay, Visit, attendance_problems
 
 REASONS = [
     ("the requested window is shorter than the drive", "la franja horaria solicitada es más corta que el trayecto"),

@@ -4,8 +4,8 @@ import itertools
 from collections import defaultdict
 from datetime import datetime
 
-from logistics.scheduling.model import Event, Movement, Person, Scenario, Unserved
-from logistics.scheduling.rules import Place, Stay, Visit, attendance_problems
+from scheduling.model import Event, Movement, Person, Scenario, Unserved
+from scheduling.rules import Place, Stay, Visit, attendance_problems
 
 NEVER = datetime.min.replace(year=1900)
 

@@ -5,7 +5,7 @@ import math
 import urllib.request
 from dataclasses import dataclass
 
-from logistics.scheduling.rules import MovementRules, Point
+from scheduling.rules import MovementRules, Point
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def osrm_matrix(places: dict[str, Point], base_url: str, timeout: float = 30.0) 
     """Ask an OSRM-compatible /table service for road durations and distances (durations rounded up to the minute)."""
     codes = tuple(sorted(places))
     coordinates = ";".join(f"{places[code][1]:.6f},{places[code][0]:.6f}" for code in codes)
-    data = _ask(base_url, f"table/v1/driving/{coordinates}?annotations=duration,distance", timeout)
+    data = ask_routing_service(base_url, f"table/v1/driving/{coordinates}?annotations=duration,distance", timeout)
     if data.get("code") != "Ok" or "durations" not in data or "distances" not in data:
         raise RoutingServiceError(
             f"the routing service at {base_url} answered {data.get('code')}: {data.get('message', '')}"
@@ -61,24 +61,7 @@ def osrm_matrix(places: dict[str, Point], base_url: str, timeout: float = 30.0) 
     return TravelMatrix(codes, seconds, metres)
 
 
-def osrm_route(points: list[Point], base_url: str, timeout: float = 5.0) -> list[tuple[float, float]]:
-    """The road geometry through these (latitude, longitude) points from an OSRM-compatible /route service, as
-    [longitude, latitude] positions (GeoJSON order)."""
-    coordinates = ";".join(f"{longitude:.6f},{latitude:.6f}" for latitude, longitude in points)
-    data = _ask(base_url, f"route/v1/driving/{coordinates}?overview=full&geometries=geojson", timeout)
-    try:
-        if data.get("code") != "Ok":
-            raise RoutingServiceError(
-                f"the routing service at {base_url} answered {data.get('code')}: {data.get('message', '')}"
-            )
-        return [
-            (float(longitude), float(latitude)) for longitude, latitude in data["routes"][0]["geometry"]["coordinates"]
-        ]
-    except (KeyError, IndexError, TypeError, ValueError) as exc:
-        raise RoutingServiceError(f"the routing service at {base_url} answered no route geometry: {exc}") from exc
-
-
-def _ask(base_url: str, path: str, timeout: float) -> dict:
+def ask_routing_service(base_url: str, path: str, timeout: float) -> dict:
     try:
         with urllib.request.urlopen(f"{base_url.rstrip('/')}/{path}", timeout=timeout) as response:
             return json.load(response)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from logistics.scheduling.rules import MovementRules, Point
+from scheduling.rules import MovementRules, Point
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from logistics.scheduling.rules import MovementRules, Place, Stay, Visit, attendance_problems, great_circle_km
+from scheduling.rules import MovementRules, Place, Stay, Visit, attendance_problems, great_circle_km
 
 RULES = MovementRules()
 TOCUMEN = Place("PTY", (9.0714, -79.3835))

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
-from logistics.scheduling.model import Movement, Scenario, Schedule, Stop, Trip, Unserved
-from logistics.scheduling.movements import derive_movements
-from logistics.scheduling.optimiser import Problem, Request, SearchOptions, Vehicle, solve
-from logistics.scheduling.parties import Party, PartyOptions, build_parties
-from logistics.scheduling.travel import TravelMatrix, formula_matrix
+from scheduling.model import Movement, Scenario, Schedule, Stop, Trip, Unserved
+from scheduling.movements import derive_movements
+from scheduling.optimiser import Problem, Request, SearchOptions, Vehicle, solve
+from scheduling.parties import Party, PartyOptions, build_parties
+from scheduling.travel import TravelMatrix, formula_matrix
 
 UNSERVED_COST_PER_SEAT = 10_000_000  # metres: leaving one person behind costs more than 10,000 km of driving
 NO_SOLUTION = {"fail", "fail_timeout", "infeasible", "not_solved"}

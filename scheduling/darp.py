@@ -1,6 +1,6 @@
 """Dial-a-ride benchmark: solve a Cordeau-format instance with the app's optimiser core.
 
-    python -m logistics.scheduling.darp INSTANCE_FILE --time-limit SECONDS
+    python -m scheduling.darp INSTANCE_FILE --time-limit SECONDS
 
 prints {"instance", "cost", "vehicles_used", "seconds", "feasible", "violations",
 "routes": [{"vehicle", "stops": [{"node", "start"}]}]} where "start" is the start of service at each
@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from itertools import pairwise
 from pathlib import Path
 
-from logistics.scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
+from scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
 
 SCALE = 1000  # integer ticks per unit of distance and time; travel is rounded up, so schedules stay feasible
 

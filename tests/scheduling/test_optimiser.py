@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from logistics.scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
+from scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
 
 QUICK = SearchOptions(time_limit=2.0, solution_limit=100)
 DAY = (0, 10_000)

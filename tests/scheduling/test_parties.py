@@ -1,6 +1,6 @@
-from logistics.scheduling.movements import derive_movements
-from logistics.scheduling.parties import PartyOptions, build_parties
-from tests.logistics.scheduling.builders import car, person, scenario
+from scheduling.movements import derive_movements
+from scheduling.parties import PartyOptions, build_parties
+from tests.scheduling.builders import car, person, scenario
 
 FLEET = (car("VAN-01"), car("ARM-01", seats=3, armoured=True))
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from logistics.scheduling.darp import Instance, Node, read_instance, route_cost, run, violations
+from scheduling.darp import Instance, Node, read_instance, route_cost, run, violations
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 DARP = ROOT.parent / "shared" / "benchmarks" / "darp"
 
 
@@ -53,7 +53,7 @@ def test_solves_a2_16_feasibly_serving_everyone(a2_16):
 def test_command_line_prints_the_json_summary():
     path = shared_instance("a2-16")
     result = subprocess.run(
-        [sys.executable, "-m", "logistics.scheduling.darp", str(path), "--time-limit", "0.5"],
+        [sys.executable, "-m", "scheduling.darp", str(path), "--time-limit", "0.5"],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -3,11 +3,11 @@ from datetime import timedelta
 
 import pytest
 
-from logistics.scheduling.model import Schedule, Stop, Trip, Unserved
-from logistics.scheduling.movements import derive_movements
-from logistics.scheduling.travel import formula_matrix
-from logistics.scheduling.validate import validate
-from tests.logistics.scheduling.builders import at, car, person, scenario
+from scheduling.model import Schedule, Stop, Trip, Unserved
+from scheduling.movements import derive_movements
+from scheduling.travel import formula_matrix
+from scheduling.validate import validate
+from tests.scheduling.builders import at, car, person, scenario
 
 MATRIX_CACHE = {}
 
@@ -180,7 +180,7 @@ def test_unknown_movements_and_vehicles_are_reported(field):
 
 
 def test_violations_name_their_movements_and_those_can_be_taken_off():
-    from logistics.scheduling.validate import without_movements
+    from scheduling.validate import without_movements
 
     world, schedule = plenary_day([person("P1", "PA", vip=True), person("P2", "PA")], [car("VAN-01")])
     violations = validate(world, schedule)

@@ -3,8 +3,8 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from logistics.scheduling.model import Car, Event, Person, Ride, Scenario
-from logistics.scheduling.rules import MovementRules
+from scheduling.model import Car, Event, Person, Ride, Scenario
+from scheduling.rules import MovementRules
 
 PANAMA = ZoneInfo("America/Panama")
 PLACES = {

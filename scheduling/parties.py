@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from logistics.scheduling.model import Car, Movement
+from scheduling.model import Car, Movement
 
 
 @dataclass(frozen=True)

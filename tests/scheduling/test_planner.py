@@ -4,9 +4,9 @@ from collections import defaultdict
 
 import pytest
 
-from logistics.scheduling.planner import plan
-from logistics.scheduling.validate import validate
-from tests.logistics.scheduling.builders import at, car, person, scenario
+from scheduling.planner import plan
+from scheduling.validate import validate
+from tests.scheduling.builders import at, car, person, scenario
 
 
 def riders_by_vehicle(schedule):

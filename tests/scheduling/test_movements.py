@@ -1,8 +1,8 @@
 import itertools
 from datetime import timedelta
 
-from logistics.scheduling.movements import derive_movements
-from tests.logistics.scheduling.builders import EVENING, PLENARY, SAME_VENUE, WORKSHOP, at, car, person, ride, scenario
+from scheduling.movements import derive_movements
+from tests.scheduling.builders import EVENING, PLENARY, SAME_VENUE, WORKSHOP, at, car, person, ride, scenario
 
 
 def movements_of(people, attendance, **kwargs):

@@ -7,8 +7,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from itertools import pairwise
 
-from logistics.scheduling.model import Car, Movement, Scenario, Schedule, Unserved
-from logistics.scheduling.travel import TravelMatrix, formula_matrix
+from scheduling.model import Car, Movement, Scenario, Schedule, Unserved
+from scheduling.travel import TravelMatrix, formula_matrix
 
 
 class Violation(str):
