@@ -30,4 +30,4 @@ USER 10001:10001
 
 EXPOSE 8000
 
-CMD ["gunicorn", "conference.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "convoy.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -176,7 +176,7 @@ def server_environment(database: str) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key not in UNSET}
     return env | {
         "DATABASE_URL": database,
-        "DJANGO_SETTINGS_MODULE": "conference.settings",
+        "DJANGO_SETTINGS_MODULE": "convoy.settings",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
@@ -235,7 +235,7 @@ def child_setup(folder: Path) -> dict:
 
     from logistics.models import Movement, RunStatus, Vehicle, VehicleStatus
     from logistics.selectors import current_version
-    from logistics.services import schedule_recompute
+    from logistics.services.schedule import schedule_recompute
 
     started = time.perf_counter()
     run = schedule_recompute(conference_id=conference.pk)
@@ -315,7 +315,7 @@ def start_gunicorn(env: dict[str, str], workers: int, port: int, log: Path) -> s
         sys.executable,
         "-m",
         "gunicorn",
-        "conference.wsgi:application",
+        "convoy.wsgi:application",
         "--workers",
         str(workers),
         "--bind",

@@ -70,13 +70,13 @@ def fresh_postgres(url: str) -> str:
 def measure(url: str, folder: Path) -> dict:
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "conference.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convoy.settings")
     import django
 
     django.setup()
     from django.core.management import call_command
 
-    from delegates.importing.service import scenario_folder_files, scenario_import
+    from delegates.services.imports import scenario_folder_files, scenario_import
 
     call_command("migrate", verbosity=0)
     files = scenario_folder_files(folder)

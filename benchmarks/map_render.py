@@ -100,7 +100,7 @@ def run_child(arguments: list[str], env: dict[str, str]) -> dict:
 
 
 def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "conference.wsgi:application", "--workers", "3"]
+    command = [sys.executable, "-m", "gunicorn", "convoy.wsgi:application", "--workers", "3"]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
@@ -196,7 +196,7 @@ def main() -> None:
         }
         env |= {
             "DATABASE_URL": f"sqlite:///{scratch}/map.sqlite3",
-            "DJANGO_SETTINGS_MODULE": "conference.settings",
+            "DJANGO_SETTINGS_MODULE": "convoy.settings",
             "SECRET_KEY": secrets.token_urlsafe(40),
             "DEBUG": "1",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",

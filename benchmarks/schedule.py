@@ -45,7 +45,7 @@ def main() -> None:
         SCHEDULE_AUTO_RECOMPUTE="0",
         SCHEDULE_DEBOUNCE_SECONDS="0",
         LOG_LEVEL="WARNING",
-        DJANGO_SETTINGS_MODULE="conference.settings",
+        DJANGO_SETTINGS_MODULE="convoy.settings",
     )
     import django
 
@@ -53,10 +53,10 @@ def main() -> None:
     from django.core.management import call_command
 
     from conference.models import Conference
-    from delegates.importing.service import scenario_folder_files, scenario_import
+    from delegates.services.imports import scenario_folder_files, scenario_import
     from logistics.models import RunStatus, ScheduleRun
     from logistics.selectors import published_schedule, scheduling_scenario
-    from logistics.services import schedule_recompute_request
+    from logistics.services.schedule import schedule_recompute_request
     from scheduling.validate import validate
 
     call_command("migrate", verbosity=0)
@@ -96,7 +96,7 @@ def main() -> None:
                 time.sleep(0.5)
                 run.refresh_from_db()
         else:
-            from logistics.services import schedule_recompute
+            from logistics.services.schedule import schedule_recompute
 
             run = schedule_recompute(conference_id=conference.pk)
         wall = time.perf_counter() - started

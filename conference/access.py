@@ -10,6 +10,7 @@ EVERYONE = frozenset(Role)
 DESK = frozenset({Role.ORGANIZER, Role.LOGISTICS, Role.READER})
 FLEET = DESK | {Role.DRIVER}
 DELEGATION_DATA = frozenset({Role.ORGANIZER, Role.READER, Role.LIAISON})
+ORGANIZER = frozenset({Role.ORGANIZER})
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from logistics.models import Driver, RequestKind, RequestStatus, ResourceRequest
 
 _paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
 
-# fields of a vehicle that the field changes all day; logistics.status_updates asks for a recompute itself
+# fields of a vehicle that the field changes all day; logistics.services.fleet asks for a recompute itself
 # when a vehicle leaves or rejoins the pool
 LIVE_VEHICLE_FIELDS = {"status", "status_reported_at", "last_latitude", "last_longitude", "last_position_at"}
 # requests the scheduler does not plan with (only approved ones count; a cancelled one may have been approved)
@@ -49,7 +49,7 @@ def input_changed(sender, instance, created=None, update_fields=None, raw=False,
 
 
 def _request(conference_id: int, trigger: str) -> None:
-    from logistics.services import schedule_recompute_request
+    from logistics.services.schedule import schedule_recompute_request
 
     if Conference.objects.filter(pk=conference_id).exists():
         schedule_recompute_request(conference_id=conference_id, trigger=trigger)

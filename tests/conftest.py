@@ -44,7 +44,7 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def tasks_in_process(settings):
     """Tasks run in the test's own process unless a test starts a real worker (see tests/logistics/test_worker.py)."""
-    from conference.celery import app
+    from convoy.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
     app.conf.task_always_eager = True
@@ -84,7 +84,7 @@ def api_client():
     """client_as(user) -> an APIClient that authenticates as `user` with an API token; client_as(None): anonymous."""
     from rest_framework.test import APIClient
 
-    from conference.services import api_token_for
+    from conference.services.users import api_token_for
 
     def client_as(user=None) -> APIClient:
         client = APIClient()

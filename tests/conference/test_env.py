@@ -1,6 +1,6 @@
 import pytest
 
-from conference.env import env_bool, env_int, env_list, env_str, local_secret_key
+from convoy.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 
 def test_env_bool_reads_common_words(monkeypatch):

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from conference.celery import app as celery_app
+from convoy.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 OUR_APPS = {"conference", "delegates", "logistics"}

@@ -66,7 +66,7 @@ def test_submitting_no_file_says_so(client, organizer):
 
 
 def test_an_oversized_file_is_refused_next_to_its_field(client, organizer, monkeypatch):
-    monkeypatch.setattr("delegates.forms.MAX_FILE_BYTES", 2**20)
+    monkeypatch.setattr("desk.forms.imports.MAX_FILE_BYTES", 2**20)
     client.force_login(organizer)
     files = dict(VALID)
     files["delegates.csv"] += "P9,Big,File,PA,,no,HIL,,,,,,,,,no\n" * 40_000

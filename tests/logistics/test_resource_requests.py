@@ -4,13 +4,13 @@ import pytest
 
 from conference.errors import Invalid, Refused
 from logistics.models import Movement, RequestKind, RequestStatus, ResourceRequest, RunStatus, ScheduleRun
-from logistics.resource_requests import (
+from logistics.scheduler_adapter import scheduling_scenario
+from logistics.services.requests import (
     resource_request_approve,
     resource_request_cancel,
     resource_request_create,
     resource_request_reject,
 )
-from logistics.selectors import scheduling_scenario
 from tests.factories import (
     MORNING,
     ConferenceFactory,

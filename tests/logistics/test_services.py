@@ -5,15 +5,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from conference.models import Conference
-from delegates.importing.service import scenario_folder_files, scenario_import
+from delegates.services.imports import scenario_folder_files, scenario_import
 from logistics.models import Movement, RunStatus, ScheduleRun, ScheduleVersion, StopPassenger, Trip
-from logistics.selectors import published_schedule, scheduling_scenario
-from logistics.services import (
-    _prepare,
-    schedule_publish,
-    schedule_recompute,
-    schedule_recompute_request,
-)
+from logistics.scheduler_adapter import published_schedule, scheduling_problem, scheduling_scenario
+from logistics.services.schedule import schedule_publish, schedule_recompute, schedule_recompute_request
 from scheduling.planner import solve_day
 from scheduling.validate import validate
 from tests.factories import (
@@ -75,7 +70,7 @@ def test_a_failed_run_leaves_the_published_schedule_untouched(small_conference, 
 def publish_tampered(conference, tamper):
     """Publish today's solved days after `tamper` changed them (as a manual edit or a faulty solver might)."""
     VehicleFactory(conference=conference, callsign="BUS-01", seats=40, depot=conference.venues.get(code="DEP"))
-    prepared, input_hash = _prepare(conference)
+    prepared, input_hash = scheduling_problem(conference=conference)
     results = [solve_day(day) for day in prepared.days]
     for result in results:
         tamper(result, prepared)

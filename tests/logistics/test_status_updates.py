@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from conference.errors import Invalid, Refused
 from logistics.models import RunStatus, ScheduleRun, StatusOutcome, VehicleStatus, VehicleStatusEvent
-from logistics.selectors import scheduling_scenario
-from logistics.status_updates import TRANSITIONS, vehicle_status_report
+from logistics.scheduler_adapter import scheduling_scenario
+from logistics.services.fleet import TRANSITIONS, vehicle_status_report
 from tests.factories import UserFactory, VehicleFactory
 
 S = VehicleStatus

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from logistics.wording import attendance_detail_text, error_text, reason_text, trigger_text
+from conference.wording import attendance_detail_text, error_text, reason_text, trigger_text
 from scheduling.planner import _busy_reason, _fleet_reason
 from scheduling.rules import MovementRules, Place, Stay, Visit, attendance_problems
 

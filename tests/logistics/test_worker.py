@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from conference.celery import app
+from convoy.celery import app
 from logistics.models import RunStatus, ScheduleRun, ScheduleVersion
-from logistics.services import schedule_recompute_request
+from logistics.services.schedule import schedule_recompute_request
 from tests.factories import MORNING, AttendanceFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
-from logistics.exports import schedule_export
+from logistics.selectors.schedule import schedule_export
 
 
 class Command(BaseCommand):

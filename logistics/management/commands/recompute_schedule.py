@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
 from logistics.models import RunStatus, ScheduleRun
-from logistics.services import schedule_recompute, schedule_recompute_request
+from logistics.services.schedule import schedule_recompute, schedule_recompute_request
 
 FINISHED = {RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SUPERSEDED}
 

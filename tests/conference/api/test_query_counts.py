@@ -2,7 +2,7 @@
 
 import pytest
 
-from logistics.status_updates import vehicle_status_report
+from logistics.services.fleet import vehicle_status_report
 from tests.factories import (
     DelegateFactory,
     DelegationFactory,

@@ -2,7 +2,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from conference.api.urls import v1
+from api.urls import v1
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from delegates.importing import cells
-from delegates.importing.cells import CellError
+from delegates.services.imports import cells
+from delegates.services.imports.cells import CellError
 
 PANAMA = ZoneInfo("America/Panama")
 

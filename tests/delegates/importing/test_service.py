@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conference.models import Conference, Session, Venue
-from delegates.importing.service import scenario_folder_files, scenario_import
 from delegates.models import Attendance, Delegate, Delegation
+from delegates.services.imports import scenario_folder_files, scenario_import
 from logistics.models import Vehicle
 from tests.delegates.importing.scenario import VALID, replace_line, scenario
 from tests.factories import ConferenceFactory

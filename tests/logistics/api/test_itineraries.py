@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from logistics.models import ScheduleVersion
-from logistics.status_updates import vehicle_status_report
+from logistics.services.fleet import vehicle_status_report
 from tests.factories import ScheduleVersionFactory, published_ride
 
 URL = "/api/v1/delegates/PA-1/itinerary"
@@ -75,7 +75,7 @@ def test_a_new_published_version_is_served_at_once(world, api_client):
 
 def test_an_import_marks_cached_itineraries_stale(db, demo_scenario):
     from conference.models import Conference
-    from delegates.importing.service import scenario_folder_files, scenario_import
+    from delegates.services.imports import scenario_folder_files, scenario_import
 
     report = scenario_import(files=scenario_folder_files(demo_scenario), recompute=False)
     conference = Conference.objects.get(code=report.conference)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from icalendar import Calendar
 
 from logistics.models import ScheduleVersion
-from logistics.status_updates import vehicle_status_report
+from logistics.services.fleet import vehicle_status_report
 from tests.factories import MORNING, DelegateFactory, MovementFactory, published_ride
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from logistics.status_updates import vehicle_status_report
+from logistics.services.fleet import vehicle_status_report
 from tests.factories import (
     MORNING,
     DelegateFactory,
@@ -406,7 +406,7 @@ def test_map_layers_are_gzipped_for_clients_that_accept_it_and_still_answer_304(
 
 
 def test_routes_follow_the_roads_when_a_routing_service_is_configured(world, api_client, settings, routing_service):
-    from logistics.geo import _road_line
+    from logistics.selectors.map import _road_line
 
     _road_line.cache_clear()
     url, seen = routing_service

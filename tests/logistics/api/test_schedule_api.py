@@ -1,5 +1,5 @@
-from logistics.exports import schedule_export
 from logistics.models import RunStatus, ScheduleVersion
+from logistics.selectors.schedule import schedule_export
 from tests.factories import UserRoleFactory
 
 

@@ -1,0 +1,26 @@
+"""Every page of the desk. A conference's pages are under /c/<code>/."""
+
+from django.urls import include, path
+
+from desk.views import board, conferences, dashboard, delegates, fleet, imports, map, requests
+
+conference_pages = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("board/", board.schedule_board, name="board"),
+    path("runsheet/<str:callsign>/<str:day>/", board.run_sheet, name="runsheet"),
+    path("fleet/", fleet.fleet, name="fleet"),
+    path("fleet/<str:callsign>/status", fleet.fleet_status, name="fleet-status"),
+    path("delegates/", delegates.delegate_list, name="delegates"),
+    path("delegates/<str:external_id>/", delegates.delegate_detail, name="delegate"),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/<int:pk>/cancel/", requests.request_cancel, name="request-cancel"),
+    path("requests/<int:pk>/approve/", requests.request_approve, name="request-approve"),
+    path("requests/<int:pk>/reject/", requests.request_reject, name="request-reject"),
+    path("map/", map.conference_map, name="map"),
+]
+
+urlpatterns = [
+    path("", conferences.home, name="home"),
+    path("import/", imports.scenario_import_view, name="import"),
+    path("c/<slug:code>/", include(conference_pages)),
+]

@@ -1,0 +1,267 @@
+"""The one adapter between the database and the scheduler: a conference as the scheduler's plain Scenario, a
+published version read back as a plain Schedule, and a computed Schedule written as a new version."""
+
+import dataclasses
+import hashlib
+import json
+from collections import defaultdict
+
+from django.conf import settings
+from django.db.models import Max
+from django.utils import timezone
+
+from conference.models import Conference, Session, Venue
+from conference.selectors.conferences import conference_movement_rules
+from delegates.models import Attendance, Delegate
+from logistics.models import (
+    Movement,
+    PassengerAction,
+    RequestKind,
+    RequestStatus,
+    ResourceRequest,
+    ScheduleRun,
+    ScheduleVersion,
+    Stop,
+    StopPassenger,
+    Trip,
+    Vehicle,
+)
+from scheduling.model import Car, Event, Person, Ride, Scenario, Schedule, Unserved
+from scheduling.model import Movement as PlainMovement
+from scheduling.model import Stop as PlainStop
+from scheduling.model import Trip as PlainTrip
+from scheduling.planner import PlanOptions, Prepared, prepare
+from scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
+
+
+def scheduling_scenario(*, conference: Conference) -> Scenario:
+    """Everything the scheduler needs about a conference, as plain data."""
+    venues = {venue.pk: venue for venue in Venue.objects.filter(conference=conference)}
+    code = {pk: venue.code for pk, venue in venues.items()}
+    delegates = Delegate.objects.filter(conference=conference).select_related("delegation").order_by("external_id")
+    people = [
+        Person(
+            id=d.external_id,
+            delegation=d.delegation.code,
+            hotel=code[d.hotel_id],
+            vip=d.vip,
+            separate=d.delegation.separate_transport,
+            accessible=d.accessible_vehicle,
+            arrival_at=d.arrival_at,
+            arrival_place=code.get(d.arrival_venue_id),
+            departure_at=d.departure_at,
+            departure_place=code.get(d.departure_venue_id),
+        )
+        for d in delegates
+    ]
+    events = [
+        Event(s.code, code[s.venue_id], s.starts_at, s.ends_at)
+        for s in Session.objects.filter(conference=conference).order_by("starts_at", "code")
+    ]
+    attendance: dict[str, list[str]] = defaultdict(list)
+    rows = Attendance.objects.filter(delegate__conference=conference).values_list(
+        "delegate__external_id", "session__code"
+    )
+    for external_id, session_code in rows.order_by("delegate__external_id", "session__code"):
+        attendance[external_id].append(session_code)
+    cars = [
+        Car(v.callsign, v.seats, code[v.depot_id], v.armoured, v.accessible, v.available_from, v.available_until)
+        for v in Vehicle.objects.filter(conference=conference).exclude(status="out_of_service").order_by("callsign")
+    ]
+    requests = ResourceRequest.objects.filter(
+        conference=conference, kind=RequestKind.VEHICLE, status=RequestStatus.APPROVED
+    ).select_related("delegation")
+    rides = [
+        Ride(
+            id=f"REQ-{r.pk}",
+            delegation=r.delegation.code,
+            origin=code[r.from_venue_id],
+            destination=code[r.to_venue_id],
+            window_start=r.window_start,
+            window_end=r.window_end,
+            seats=r.seats or 1,
+        )
+        for r in requests.order_by("pk")
+    ]
+    return Scenario(
+        rules=conference_movement_rules(conference=conference),
+        zone=conference.zone,
+        places={v.code: (float(v.latitude), float(v.longitude)) for v in venues.values()},
+        people=people,
+        events=events,
+        attendance=dict(attendance),
+        cars=cars,
+        rides=rides,
+    )
+
+
+def published_schedule(*, conference: Conference, version: ScheduleVersion | None = None) -> Schedule | None:
+    """The current version (or the one given) as the scheduler's plain data, read back from the database."""
+    version = version or ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
+    if version is None:
+        return None
+    rows = Movement.objects.filter(version=version).select_related(
+        "delegate__delegation", "request__delegation", "from_venue", "to_venue", "session"
+    )
+    movements, unserved = [], []
+    for row in rows.order_by("earliest_pickup", "code"):
+        person = row.delegate
+        movement = PlainMovement(
+            id=row.code,
+            kind=row.kind,
+            passenger=person.external_id if person else f"REQ-{row.request_id}",
+            delegation=(person or row.request).delegation.code,
+            origin=row.from_venue.code,
+            destination=row.to_venue.code,
+            earliest_pickup=row.earliest_pickup,
+            latest_pickup=row.latest_pickup,
+            earliest_dropoff=row.earliest_dropoff,
+            latest_dropoff=row.latest_dropoff,
+            seats=row.seats,
+            vip=bool(person and person.vip),
+            separate=person.delegation.separate_transport if person else True,
+            accessible=bool(person and person.accessible_vehicle),
+            session=row.session.code if row.session else None,
+            ride=None if person else f"REQ-{row.request_id}",
+        )
+        movements.append(movement)
+        if row.unserved_reason:
+            unserved.append(
+                Unserved(movement.id, movement.passenger, movement.origin, movement.destination, row.unserved_reason)
+            )
+    codes = dict(Movement.objects.filter(version=version).values_list("pk", "code"))
+    actions: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"board": [], "alight": []})
+    passengers = StopPassenger.objects.filter(stop__trip__version=version).order_by("movement__code")
+    for stop_id, movement_id, action in passengers.values_list("stop_id", "movement_id", "action"):
+        actions[stop_id][action].append(codes[movement_id])
+    stops: dict[int, list[PlainStop]] = defaultdict(list)
+    stop_rows = Stop.objects.filter(trip__version=version).order_by("trip_id", "sequence")
+    for stop_id, trip_id, place, arrive_at, depart_at in stop_rows.values_list(
+        "pk", "trip_id", "venue__code", "arrive_at", "depart_at"
+    ):
+        done = actions.get(stop_id, {"board": [], "alight": []})
+        stops[trip_id].append(PlainStop(place, arrive_at, depart_at, tuple(done["board"]), tuple(done["alight"])))
+    trips = [
+        PlainTrip(code, callsign, tuple(stops[pk]))
+        for pk, code, callsign in Trip.objects.filter(version=version)
+        .order_by("starts_at", "code")
+        .values_list("pk", "code", "vehicle__callsign")
+    ]
+    return Schedule(trips=trips, movements=movements, unserved=unserved, metrics=version.metrics)
+
+
+def travel_matrix_for(places: dict, rules) -> TravelMatrix:
+    if settings.ROUTING_SERVICE_URL:
+        return osrm_matrix(places, settings.ROUTING_SERVICE_URL)
+    return formula_matrix(places, rules)
+
+
+def scheduling_problem(*, conference: Conference) -> tuple[Prepared, str]:
+    """The conference's inputs prepared for the planner, and their fingerprint (a run with the same one is a no-op)."""
+    scenario = scheduling_scenario(conference=conference)
+    matrix = travel_matrix_for(scenario.places, scenario.rules)
+    options = PlanOptions()
+    prepared = prepare(scenario, options, matrix)
+    fingerprint = json.dumps(
+        {
+            "scenario": dataclasses.asdict(dataclasses.replace(scenario, zone=None)),
+            "zone": str(scenario.zone),
+            "matrix": matrix.to_dict(),
+            "options": options.to_dict(),
+        },
+        sort_keys=True,
+        default=str,
+    )
+    return prepared, hashlib.sha256(fingerprint.encode()).hexdigest()
+
+
+def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedule) -> ScheduleVersion:
+    """The computed schedule as the conference's new current version, with its movements, trips, stops and boardings.
+    Call inside the publishing transaction."""
+    number = (ScheduleVersion.objects.filter(conference=conference).aggregate(top=Max("number"))["top"] or 0) + 1
+    ScheduleVersion.objects.filter(conference=conference, is_current=True).update(is_current=False)
+    delegates = dict(Delegate.objects.filter(conference=conference).values_list("external_id", "pk"))
+    venues = dict(Venue.objects.filter(conference=conference).values_list("code", "pk"))
+    sessions = dict(Session.objects.filter(conference=conference).values_list("code", "pk"))
+    vehicles = dict(Vehicle.objects.filter(conference=conference).values_list("callsign", "pk"))
+    requests = {
+        f"REQ-{pk}": pk for pk in ResourceRequest.objects.filter(conference=conference).values_list("pk", flat=True)
+    }
+    reasons = {u.movement: u.reason for u in schedule.unserved if u.movement is not None}
+    version = ScheduleVersion.objects.create(
+        conference=conference,
+        number=number,
+        run=run,
+        computed_at=timezone.now(),
+        is_current=True,
+        input_hash=run.input_hash,
+        metrics=schedule.metrics,
+        skipped=[
+            {"delegate": u.passenger, "session": u.session, "to": u.destination, "reason": u.reason}
+            for u in schedule.unserved
+            if u.movement is None
+        ],
+    )
+    legs_of = Movement.objects.bulk_create(
+        [
+            Movement(
+                version=version,
+                code=m.id,
+                delegate_id=delegates.get(m.passenger) if m.ride is None else None,
+                request_id=requests.get(m.ride) if m.ride else None,
+                seats=m.seats,
+                kind=m.kind,
+                from_venue_id=venues[m.origin],
+                to_venue_id=venues[m.destination],
+                earliest_pickup=m.earliest_pickup,
+                latest_pickup=m.latest_pickup,
+                earliest_dropoff=m.earliest_dropoff,
+                latest_dropoff=m.latest_dropoff,
+                session_id=sessions.get(m.session) if m.session else None,
+                unserved_reason=reasons.get(m.id, ""),
+            )
+            for m in schedule.movements
+        ],
+        batch_size=1000,
+    )
+    movement_pk = {row.code: row.pk for row in legs_of}
+    trip_rows = Trip.objects.bulk_create(
+        [
+            Trip(
+                version=version,
+                code=trip.id,
+                vehicle_id=vehicles[trip.vehicle],
+                starts_at=trip.stops[0].arrive_at,
+                ends_at=trip.stops[-1].depart_at,
+            )
+            for trip in schedule.trips
+        ],
+        batch_size=1000,
+    )
+    stop_rows, passengers = [], []
+    for trip, row in zip(schedule.trips, trip_rows, strict=True):
+        for sequence, stop in enumerate(trip.stops, start=1):
+            stop_rows.append(
+                Stop(
+                    trip_id=row.pk,
+                    sequence=sequence,
+                    venue_id=venues[stop.place],
+                    arrive_at=stop.arrive_at,
+                    depart_at=stop.depart_at,
+                )
+            )
+    stop_rows = Stop.objects.bulk_create(stop_rows, batch_size=2000)
+    stops = iter(stop_rows)
+    for trip in schedule.trips:
+        for stop in trip.stops:
+            row = next(stops)
+            passengers += [
+                StopPassenger(stop_id=row.pk, movement_id=movement_pk[m], action=PassengerAction.BOARD)
+                for m in stop.board
+            ]
+            passengers += [
+                StopPassenger(stop_id=row.pk, movement_id=movement_pk[m], action=PassengerAction.ALIGHT)
+                for m in stop.alight
+            ]
+    StopPassenger.objects.bulk_create(passengers, batch_size=2000)
+    return version

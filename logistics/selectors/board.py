@@ -1,0 +1,108 @@
+"""The schedule board and the run sheets: a day's trips per vehicle on a timeline."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Prefetch
+
+from conference.access import Access
+from conference.models import Conference
+from conference.selectors.conferences import conference_day_bounds
+from logistics.models import (
+    Stop,
+    StopPassenger,
+    Trip,
+    Vehicle,
+)
+from logistics.selectors.schedule import trips_filtered
+
+TIMELINE_START_HOUR = 5  # the board's timeline runs from 05:00 to midnight, local time
+
+
+TIMELINE_END_HOUR = 24
+
+
+@dataclass(frozen=True)
+class TimelineBar:
+    trip: Trip
+    left: float  # percent of the timeline
+    width: float
+
+
+@dataclass(frozen=True)
+class VehicleDay:
+    vehicle: Vehicle
+    trips: list[Trip]
+    bars: list[TimelineBar]
+
+
+def _percent_of_timeline(moment: datetime, day_start: datetime) -> float:
+    hours = (moment - day_start).total_seconds() / 3600
+    span = TIMELINE_END_HOUR - TIMELINE_START_HOUR
+    return min(max((hours - TIMELINE_START_HOUR) / span * 100, 0.0), 100.0)
+
+
+def timeline_bars(*, trips: list[Trip], day_start: datetime) -> list[TimelineBar]:
+    """Where each trip sits on a 05:00-24:00 timeline of its day, in percent (at least a sliver wide)."""
+    bars = []
+    for trip in trips:
+        left = _percent_of_timeline(trip.starts_at, day_start)
+        right = _percent_of_timeline(trip.ends_at, day_start)
+        bars.append(TimelineBar(trip, round(left, 2), round(max(right - left, 0.4), 2)))
+    return bars
+
+
+def day_trips(
+    *,
+    access: Access,
+    conference: Conference,
+    day: date,
+    vehicle_ids: list[int] | None = None,
+    kind: str = "",
+    venue: str = "",
+    delegation: str = "",
+) -> list[Trip]:
+    """Trips of the published schedule starting on `day` (local), in time order, with their stops, venues and
+    passengers (with delegations): four queries whatever the number of trips. Filters: vehicle kind, a venue
+    code the trip stops at, a delegation code with someone on board."""
+    start, end = conference_day_bounds(conference=conference, day=day)
+    trips = access.scope(
+        Trip.objects.filter(version__conference=conference, version__is_current=True),
+        conference="version__conference_id",
+        vehicle="vehicle_id",
+    ).filter(starts_at__gte=start, starts_at__lt=end)
+    if vehicle_ids is not None:
+        trips = trips.filter(vehicle_id__in=vehicle_ids)
+    trips = trips_filtered(trips, kind=kind, venue=venue, delegation=delegation)
+    passengers = StopPassenger.objects.select_related(
+        "movement__delegate__delegation", "movement__request__delegation"
+    ).order_by("action", "movement__delegate__family_name", "movement__code")
+    stops = Stop.objects.select_related("venue").prefetch_related(Prefetch("passengers", queryset=passengers))
+    return list(
+        trips.select_related("vehicle")
+        .prefetch_related(Prefetch("stops", queryset=stops.order_by("sequence")))
+        .order_by("starts_at", "code")
+    )
+
+
+def board_vehicle_days(
+    *, access: Access, conference: Conference, day: date, kind: str = "", venue: str = "", delegation: str = ""
+) -> list[VehicleDay]:
+    """The day's trips per vehicle the user may see. Without a venue or delegation filter every vehicle (of the
+    kind) is listed, idle ones too; with one, only vehicles with a matching trip."""
+    vehicles = access.scope(
+        Vehicle.objects.filter(conference=conference), conference="conference_id", vehicle="pk"
+    ).select_related("driver", "depot")
+    if kind:
+        vehicles = vehicles.filter(kind=kind)
+    trips = day_trips(access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation)
+    by_vehicle: dict[int, list[Trip]] = defaultdict(list)
+    for trip in trips:
+        by_vehicle[trip.vehicle_id].append(trip)
+    day_start, _ = conference_day_bounds(conference=conference, day=day)
+    return [
+        VehicleDay(vehicle, by_vehicle[vehicle.pk], timeline_bars(trips=by_vehicle[vehicle.pk], day_start=day_start))
+        for vehicle in vehicles.order_by("callsign")
+        if by_vehicle[vehicle.pk] or not (venue or delegation)
+    ]
