@@ -13,7 +13,7 @@ help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
 	@echo "make test          run the test suite on PostgreSQL and Redis ($(TEST_DATABASE_URL))"
 	@echo "make test-sqlite   run the test suite on SQLite"
-	@echo "make lint          ruff check and format check"
+	@echo "make lint          ruff check and format check, and the import contracts (lint-imports)"
 	@echo "make check-compose docker compose config on docker-compose.yml"
 	@echo "make bench-import  time the import of ../shared/scenarios/panama-summit on SQLite and PostgreSQL"
 	@echo "make bench-schedule recompute panama-small in-process and panama-summit on two Celery workers"
@@ -44,6 +44,7 @@ test-sqlite: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff check --fix .

@@ -76,7 +76,7 @@ def measure(url: str, folder: Path) -> dict:
     django.setup()
     from django.core.management import call_command
 
-    from delegates.services.imports import scenario_folder_files, scenario_import
+    from logistics.services.imports import scenario_folder_files, scenario_import
 
     call_command("migrate", verbosity=0)
     files = scenario_folder_files(folder)

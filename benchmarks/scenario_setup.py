@@ -16,7 +16,7 @@ def imported_conference(folder: Path):
     from django.core.management import call_command
 
     from conference.models import Conference
-    from delegates.services.imports import scenario_folder_files, scenario_import
+    from logistics.services.imports import scenario_folder_files, scenario_import
 
     call_command("migrate", verbosity=0)
     report = scenario_import(files=scenario_folder_files(folder), recompute=False)

@@ -53,9 +53,9 @@ def main() -> None:
     from django.core.management import call_command
 
     from conference.models import Conference
-    from delegates.services.imports import scenario_folder_files, scenario_import
     from logistics.models import RunStatus, ScheduleRun
     from logistics.selectors import published_schedule, scheduling_scenario
+    from logistics.services.imports import scenario_folder_files, scenario_import
     from logistics.services.schedule import schedule_recompute_request
     from scheduling.validate import validate
 

@@ -1,8 +1,5 @@
 """Changes to the scheduler's inputs queue a recompute once they are committed."""
 
-import contextlib
-from contextvars import ContextVar
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -11,8 +8,7 @@ from django.utils import translation
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
 from logistics.models import Driver, RequestKind, RequestStatus, ResourceRequest, Vehicle
-
-_paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
+from logistics.services.schedule import schedule_recompute_request, triggers_are_paused
 
 # fields of a vehicle that the field changes all day; logistics.services.fleet asks for a recompute itself
 # when a vehicle leaves or rejoins the pool
@@ -30,7 +26,7 @@ def _conference_id(instance) -> int | None:
 
 
 def input_changed(sender, instance, created=None, update_fields=None, raw=False, **kwargs) -> None:
-    if raw or _paused.get() or not settings.SCHEDULE_AUTO_RECOMPUTE:
+    if raw or triggers_are_paused() or not settings.SCHEDULE_AUTO_RECOMPUTE:
         return
     if sender is Vehicle and update_fields and set(update_fields) <= LIVE_VEHICLE_FIELDS:
         return
@@ -49,8 +45,6 @@ def input_changed(sender, instance, created=None, update_fields=None, raw=False,
 
 
 def _request(conference_id: int, trigger: str) -> None:
-    from logistics.services.schedule import schedule_recompute_request
-
     if Conference.objects.filter(pk=conference_id).exists():
         schedule_recompute_request(conference_id=conference_id, trigger=trigger)
 
@@ -60,16 +54,6 @@ def itinerary_data_changed(sender, instance, raw=False, update_fields=None, **kw
     if raw or (sender is Vehicle and update_fields and set(update_fields) <= LIVE_VEHICLE_FIELDS):
         return
     Conference.bump_data_revision(instance.conference_id)
-
-
-@contextlib.contextmanager
-def triggers_paused():
-    """For bulk writers (the importer) that ask for one recompute themselves when they are done."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
 
 
 def connect() -> None:

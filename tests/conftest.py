@@ -1,5 +1,6 @@
 import json
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -8,6 +9,7 @@ import pytest
 
 from tests.factories import (
     MORNING,
+    AttendanceFactory,
     ConferenceFactory,
     DelegateFactory,
     DelegationFactory,
@@ -19,6 +21,7 @@ from tests.factories import (
     UserFactory,
     UserRoleFactory,
     VehicleFactory,
+    VenueFactory,
     published_ride,
 )
 
@@ -84,7 +87,7 @@ def api_client():
     """client_as(user) -> an APIClient that authenticates as `user` with an API token; client_as(None): anonymous."""
     from rest_framework.test import APIClient
 
-    from conference.services.users import api_token_for
+    from logistics.services.users import api_token_for
 
     def client_as(user=None) -> APIClient:
         client = APIClient()
@@ -170,3 +173,22 @@ def routing_service():
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}", seen
     server.shutdown()
+
+
+@pytest.fixture
+def small_conference():
+    """Three delegates of two delegations at one hotel, a plenary, two vans and an armoured car."""
+    session = SessionFactory(starts_at=MORNING, ends_at=MORNING + timedelta(minutes=90))
+    conference = session.conference
+    hotel = VenueFactory(conference=conference, code="HIL", kind="hotel", latitude="8.977300", longitude="-79.520800")
+    depot = VenueFactory(conference=conference, code="DEP", kind="depot", latitude="8.973000", longitude="-79.548000")
+    panama = DelegationFactory(conference=conference, code="PA")
+    costa_rica = DelegationFactory(conference=conference, code="CR")
+    for external_id, delegation, vip in [("D1", panama, True), ("D2", panama, False), ("D3", costa_rica, False)]:
+        delegate = DelegateFactory(
+            conference=conference, external_id=external_id, hotel=hotel, vip=vip, delegation=delegation
+        )
+        AttendanceFactory(delegate=delegate, session=session)
+    for callsign, seats, armoured in [("VAN-01", 8, False), ("VAN-02", 8, False), ("ARM-01", 3, True)]:
+        VehicleFactory(conference=conference, callsign=callsign, seats=seats, armoured=armoured, depot=depot)
+    return conference

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from conference.models import Conference
-from delegates.services.imports.tables import FILE_ORDER
+from logistics.services.imports.tables import FILE_ORDER
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a 1,000-delegate summit's largest file is well under 1 MB
 

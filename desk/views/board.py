@@ -12,8 +12,7 @@ from conference.selectors.conferences import conference_day
 from delegates.models import Delegation
 from desk.pages import conference_page
 from logistics.models import Vehicle, VehicleKind
-from logistics.selectors.board import board_vehicle_days
-from logistics.selectors.board import TIMELINE_END_HOUR, TIMELINE_START_HOUR, day_trips
+from logistics.selectors.board import TIMELINE_END_HOUR, TIMELINE_START_HOUR, board_vehicle_days, day_trips
 from logistics.selectors.schedule import recent_runs
 
 
@@ -33,7 +32,9 @@ def schedule_board(request: HttpRequest, conference: Conference) -> HttpResponse
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in kinds else ""
     venue = request.GET.get("venue", "") if request.GET.get("venue", "") in dict(venues) else ""
     delegation = request.GET.get("delegation", "") if request.GET.get("delegation", "") in dict(delegations) else ""
-    vehicles = board_vehicle_days(access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation)
+    vehicles = board_vehicle_days(
+        access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation
+    )
     days = [
         date.fromordinal(ordinal)
         for ordinal in range(conference.start_date.toordinal(), conference.end_date.toordinal() + 1)

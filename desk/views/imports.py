@@ -2,8 +2,8 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from delegates.services.imports import scenario_import
 from desk.forms.imports import ScenarioImportForm
+from logistics.services.imports import scenario_import
 
 
 @permission_required("delegates.import_scenario")

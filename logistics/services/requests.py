@@ -10,7 +10,7 @@ from conference.errors import Invalid, Refused
 from conference.models import Venue
 from delegates.models import Delegation
 from logistics.models import RequestKind, RequestStatus, ResourceRequest, ScheduleRun, Vehicle
-from logistics.signals import triggers_paused
+from logistics.services.schedule import triggers_paused
 
 DECIDABLE = {RequestStatus.SUBMITTED}
 CANCELLABLE = {RequestStatus.SUBMITTED, RequestStatus.APPROVED}

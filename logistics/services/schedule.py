@@ -6,8 +6,10 @@ configured), checked by the validator, and published as a new current ScheduleVe
 transaction. A failed or superseded run never touches the published schedule.
 """
 
+import contextlib
 import logging
 import traceback
+from contextvars import ContextVar
 
 from celery import chord, shared_task
 from django.conf import settings
@@ -26,6 +28,7 @@ from scheduling.planner import Prepared, assemble, solve_day
 from scheduling.validate import validate, without_movements
 
 logger = logging.getLogger(__name__)
+_triggers_paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
 
 
 MAX_TRIGGER_LENGTH = 200
@@ -61,6 +64,20 @@ def schedule_recompute_request(*, conference_id: int, trigger: str, user=None) -
         )
     )
     return run
+
+
+@contextlib.contextmanager
+def triggers_paused():
+    """For bulk writers (the importer) that ask for one recompute themselves when they are done."""
+    token = _triggers_paused.set(True)
+    try:
+        yield
+    finally:
+        _triggers_paused.reset(token)
+
+
+def triggers_are_paused() -> bool:
+    return _triggers_paused.get()
 
 
 def schedule_recompute(

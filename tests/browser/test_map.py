@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 
 from conference.models import Conference
-from conference.services.users import api_token_for
-from delegates.services.imports import scenario_folder_files, scenario_import
 from logistics.models import RunStatus, Trip, Vehicle
+from logistics.services.imports import scenario_folder_files, scenario_import
 from logistics.services.schedule import schedule_recompute
+from logistics.services.users import api_token_for
 from tests.browser import flows
 from tests.factories import UserFactory, UserRoleFactory
 

@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Role
-from conference.services.users import api_token_for, user_with_role_create
 from delegates.models import Delegation
-from delegates.services.imports import scenario_folder_files, scenario_import
 from logistics.models import Vehicle
+from logistics.services.imports import scenario_folder_files, scenario_import
+from logistics.services.users import api_token_for, user_with_role_create
 
 DEMO_FOLDER = Path(settings.BASE_DIR) / "demo" / "scenario"
 DEMO_USERNAME = "organizer"

@@ -13,10 +13,9 @@ from django.utils.translation import gettext_lazy
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
 from delegates.selectors.attendance import attendance_warnings
-from delegates.services.imports.tables import CONFERENCE_FILE, FILE_ORDER, RowError, Table, file_specs, read_table
 from logistics.models import Vehicle
-from logistics.services.schedule import schedule_recompute_request
-from logistics.signals import triggers_paused
+from logistics.services.imports.tables import CONFERENCE_FILE, FILE_ORDER, RowError, Table, file_specs, read_table
+from logistics.services.schedule import schedule_recompute_request, triggers_paused
 
 MODELS: dict[str, type[models.Model]] = {
     "venues.csv": Venue,

@@ -6,10 +6,10 @@ import pytest
 
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
-from delegates.services.imports import scenario_folder_files, scenario_import
 from logistics.models import Vehicle
-from tests.delegates.importing.scenario import VALID, replace_line, scenario
+from logistics.services.imports import scenario_folder_files, scenario_import
 from tests.factories import ConferenceFactory
+from tests.logistics.import_files import VALID, replace_line, scenario
 
 pytestmark = pytest.mark.django_db
 PANAMA = ZoneInfo("America/Panama")

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from conference.models import SessionKind, VenueKind
-from delegates.services.imports import cells
-from delegates.services.imports.cells import CellError
 from logistics.models import VehicleKind
+from logistics.services.imports import cells
+from logistics.services.imports.cells import CellError
 
 
 @dataclass(frozen=True, order=True)

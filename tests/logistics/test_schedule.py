@@ -5,9 +5,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from conference.models import Conference
-from delegates.services.imports import scenario_folder_files, scenario_import
 from logistics.models import Movement, RunStatus, ScheduleRun, ScheduleVersion, StopPassenger, Trip
 from logistics.scheduler_adapter import published_schedule, scheduling_problem, scheduling_scenario
+from logistics.services.imports import scenario_folder_files, scenario_import
 from logistics.services.schedule import schedule_publish, schedule_recompute, schedule_recompute_request
 from scheduling.planner import solve_day
 from scheduling.validate import validate

@@ -4,8 +4,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from delegates.services.imports import cells
-from delegates.services.imports.cells import CellError
+from logistics.services.imports import cells
+from logistics.services.imports.cells import CellError
 
 PANAMA = ZoneInfo("America/Panama")
 

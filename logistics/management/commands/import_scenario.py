@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
-from delegates.services.imports import scenario_folder_files, scenario_import
+from logistics.services.imports import scenario_folder_files, scenario_import
 
 
 class Command(BaseCommand):

@@ -131,11 +131,11 @@ def _headers(token: str) -> dict:
 def demo(django_db_setup, django_db_blocker):
     """The demo conference with its published schedule, three submitted requests, and an API token per role.
     Committed for the module (the import's recompute runs on commit, in-process) and flushed afterwards."""
-    from conference.services.users import api_token_for
     from convoy.celery import app
     from delegates.models import Delegation
-    from delegates.services.imports import scenario_folder_files, scenario_import
     from logistics.models import ScheduleVersion
+    from logistics.services.imports import scenario_folder_files, scenario_import
+    from logistics.services.users import api_token_for
     from tests.factories import ResourceRequestFactory, UserRoleFactory
 
     # the autouse fixtures of tests/conftest.py are function-scoped: this one sets tasks to run in-process itself

@@ -75,7 +75,7 @@ def test_a_new_published_version_is_served_at_once(world, api_client):
 
 def test_an_import_marks_cached_itineraries_stale(db, demo_scenario):
     from conference.models import Conference
-    from delegates.services.imports import scenario_folder_files, scenario_import
+    from logistics.services.imports import scenario_folder_files, scenario_import
 
     report = scenario_import(files=scenario_folder_files(demo_scenario), recompute=False)
     conference = Conference.objects.get(code=report.conference)

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conference.errors import Invalid
 from conference.models import Role
-from conference.services.users import api_token_for, user_with_role_create
+from logistics.services.users import api_token_for, user_with_role_create
 
 
 class Command(BaseCommand):

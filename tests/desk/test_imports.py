@@ -3,8 +3,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from delegates.models import Delegate
-from tests.delegates.importing.scenario import VALID, replace_line
 from tests.factories import UserFactory
+from tests.logistics.import_files import VALID, replace_line
 
 pytestmark = pytest.mark.django_db
 
