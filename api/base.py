@@ -12,12 +12,10 @@ from conference.models import Conference
 class ScopedView(generics.GenericAPIView):
     """Reads only rows within the caller's scope; finds one row by its code, 404 outside the scope.
 
-    `scope` gives the paths from the model to its conference, delegation and vehicle (see
-    `Access.scope`). Codes are unique within a conference only: when a code names rows in several
-    conferences the caller must add `?conference=CODE`.
+    The scope is the one the model declares (`scope_paths`, see `conference.scopes`). Codes are unique within a
+    conference only: when a code names rows in several conferences the caller must add `?conference=CODE`.
     """
 
-    scope: dict = {"conference": "conference_id"}
     conference_code_field: str | None = "conference__code"
     noun = "object"
 
@@ -26,7 +24,7 @@ class ScopedView(generics.GenericAPIView):
         return access_of(self.request.user)
 
     def scoped(self, queryset: QuerySet) -> QuerySet:
-        return self.access.scope(queryset, **self.scope)
+        return self.access.scope(queryset)
 
     def lookup_candidates(self) -> QuerySet:
         """The rows in scope that the code in the URL (and ?conference=) names: one, none, or several."""
@@ -78,7 +76,6 @@ class AwareDateTimeField(serializers.DateTimeField):
 class ConferenceScopedView(ScopedView):
     """An action on a conference found by its code in the URL."""
 
-    scope = {"conference": "pk"}
     conference_code_field = None
     lookup_field = "code"
     noun = "conference"

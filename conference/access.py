@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q, QuerySet
 
 from conference.models import Role, UserRole
+from conference.scopes import NOT_EXPOSED, ScopePaths
 
 EVERYONE = frozenset(Role)
 DESK = frozenset({Role.ORGANIZER, Role.LOGISTICS, Role.READER})
@@ -22,32 +24,38 @@ class Access:
     delegation_id: int | None = None
     vehicle_id: int | None = None
 
-    def scope(
-        self,
-        queryset: QuerySet,
-        *,
-        conference: str,
-        delegation: str | None = None,
-        vehicle: str | None = None,
-        reference: bool = False,
-    ) -> QuerySet:
-        """The rows of `queryset` this user may see, given the paths from its model to the conference,
-        delegation and vehicle. Reference data (venues, sessions) is seen by every role of its conference.
-        Otherwise a liaison sees only rows of its delegation and a driver only rows of its vehicle; where
-        the model has no such path they see nothing."""
-        if self.role is None:
+    def scope(self, queryset: QuerySet) -> QuerySet:
+        """The rows of `queryset` this user may see, by the `scope_paths` its model declares (see conference.scopes):
+        rows of the user's conference; of those, a liaison sees its delegation's and a driver its vehicle's, except
+        reference rows (places, sessions), which every role of the conference sees."""
+        model = queryset.model
+        paths: ScopePaths | None = getattr(model, "scope_paths", NOT_DECLARED)
+        if paths is NOT_DECLARED:
+            raise ImproperlyConfigured(f"{model.__name__} declares no scope_paths: who may see its rows?")
+        if self.role is None or paths is NOT_EXPOSED:
             return queryset.none()
         if self.conference_id is not None:
-            queryset = queryset.filter(**{conference: self.conference_id})
-        if reference:
+            queryset = queryset.filter(**{paths.conference: self.conference_id})
+        if paths.reference:
             return queryset
         if self.role == Role.LIAISON:
-            return queryset.filter(**{delegation: self.delegation_id}) if delegation else queryset.none()
+            return _any_of(queryset, paths.delegation, self.delegation_id)
         if self.role == Role.DRIVER:
-            return queryset.filter(**{vehicle: self.vehicle_id}) if vehicle else queryset.none()
+            return _any_of(queryset, paths.vehicle, self.vehicle_id)
         return queryset
 
 
+def _any_of(queryset: QuerySet, lookups: tuple[str, ...], value: int | None) -> QuerySet:
+    """Rows where any of the lookups equals the value; none when there is no lookup."""
+    if not lookups:
+        return queryset.none()
+    matches = Q()
+    for lookup in lookups:
+        matches |= Q(**{lookup: value})
+    return queryset.filter(matches)
+
+
+NOT_DECLARED = object()
 NO_ACCESS = Access(role=None)
 
 

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from conference.scopes import NOT_EXPOSED, ScopePaths
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -19,6 +21,8 @@ def validate_timezone(value: str) -> None:
 
 
 class Conference(models.Model):
+    scope_paths = ScopePaths(conference="pk", reference=True)
+
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
     timezone = models.CharField(max_length=64, validators=[validate_timezone])
@@ -91,6 +95,8 @@ class VenueKind(models.TextChoices):
 
 
 class Venue(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", reference=True)
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="venues")
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
@@ -128,6 +134,8 @@ class SessionKind(models.TextChoices):
 
 
 class Session(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", reference=True)
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="sessions")
     code = models.CharField(max_length=32)
     title = models.CharField(max_length=300)
@@ -159,6 +167,8 @@ class Role(models.TextChoices):
 
 class UserRole(models.Model):
     """What a user may see and do. A liaison is bound to one delegation, a driver to one vehicle."""
+
+    scope_paths = NOT_EXPOSED
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="convoy_role")
     role = models.CharField(max_length=16, choices=Role.choices)

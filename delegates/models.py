@@ -4,9 +4,12 @@ from django.db import models
 from django.db.models import Q
 
 from conference.models import Conference, Session, Venue
+from conference.scopes import ScopePaths
 
 
 class Delegation(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", delegation=("pk",))
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="delegations")
     code = models.CharField(max_length=32)
     name = models.CharField(max_length=200)
@@ -28,6 +31,8 @@ class Delegation(models.Model):
 
 
 class Delegate(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", delegation=("delegation_id",))
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="delegates")
     external_id = models.CharField(max_length=64, help_text="The accreditation system's id.")
     given_name = models.CharField(max_length=100)
@@ -83,6 +88,8 @@ class Delegate(models.Model):
 
 
 class Attendance(models.Model):
+    scope_paths = ScopePaths(conference="delegate__conference_id", delegation=("delegate__delegation_id",))
+
     delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="attendances")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
 

@@ -29,7 +29,7 @@ def conference_page(*roles: Role) -> Callable:
             access = access_of(request.user)
             if access.role not in roles:
                 raise PermissionDenied(_("Your role may not open this page."))
-            conference = access.scope(Conference.objects.filter(code=code), conference="pk", reference=True).first()
+            conference = access.scope(Conference.objects.filter(code=code)).first()
             if conference is None:
                 raise Http404(_("No such conference."))
             request.access = access

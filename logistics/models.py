@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Session, Venue
+from conference.scopes import ScopePaths
 from delegates.models import Delegate, Delegation
 
 
@@ -29,6 +30,8 @@ class VehicleStatus(models.TextChoices):
 
 
 class Vehicle(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", vehicle=("pk",))
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="vehicles")
     callsign = models.CharField(max_length=32)
     kind = models.CharField(max_length=16, choices=VehicleKind.choices)
@@ -85,6 +88,8 @@ class StatusOutcome(models.TextChoices):
 class VehicleStatusEvent(models.Model):
     """One status update from the field, kept whether or not it moved the vehicle (the audit trail)."""
 
+    scope_paths = ScopePaths(conference="vehicle__conference_id", vehicle=("vehicle_id",))
+
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="status_events")
     event_id = models.CharField(max_length=64, help_text="The client's id of the update; a repeat applies once.")
     status = models.CharField(max_length=24, choices=VehicleStatus.choices)
@@ -122,6 +127,8 @@ class VehicleStatusEvent(models.Model):
 
 
 class Driver(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", vehicle=("vehicle_id",))
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="drivers")
     name = models.CharField(max_length=200)
     phone = models.CharField(max_length=40, blank=True)
@@ -151,6 +158,8 @@ class RequestStatus(models.TextChoices):
 
 
 class ResourceRequest(models.Model):
+    scope_paths = ScopePaths(conference="conference_id", delegation=("delegation_id",))
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="resource_requests")
     delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, related_name="resource_requests")
     kind = models.CharField(max_length=16, choices=RequestKind.choices)
@@ -203,6 +212,8 @@ class RunStatus(models.TextChoices):
 class ScheduleRun(models.Model):
     """One recompute of a conference's schedule: who asked, how it went, what it produced."""
 
+    scope_paths = ScopePaths(conference="conference_id")
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="schedule_runs")
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
     trigger = models.CharField(
@@ -239,6 +250,8 @@ class ScheduleRun(models.Model):
 class ScheduleVersion(models.Model):
     """A complete schedule. Exactly one version of a conference is current: the published one."""
 
+    scope_paths = ScopePaths(conference="conference_id")
+
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="schedule_versions")
     number = models.PositiveIntegerField()
     run = models.OneToOneField(ScheduleRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="version")
@@ -274,6 +287,10 @@ class MovementKind(models.TextChoices):
 
 class Movement(models.Model):
     """A delegate's need to get from one place to another within time windows, and how it is served."""
+
+    scope_paths = ScopePaths(
+        conference="version__conference_id", delegation=("delegate__delegation_id", "request__delegation_id")
+    )
 
     version = models.ForeignKey(ScheduleVersion, on_delete=models.CASCADE, related_name="movements")
     code = models.CharField(max_length=80, help_text="The scheduler's id of the movement within the version.")
@@ -319,6 +336,8 @@ class Movement(models.Model):
 class Trip(models.Model):
     """One vehicle's run from a start place through stops to an end place."""
 
+    scope_paths = ScopePaths(conference="version__conference_id", vehicle=("vehicle_id",))
+
     version = models.ForeignKey(ScheduleVersion, on_delete=models.CASCADE, related_name="trips")
     code = models.CharField(max_length=16, help_text="Stable label within a version, e.g. T-0001.")
     vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="trips")
@@ -337,6 +356,8 @@ class Trip(models.Model):
 
 
 class Stop(models.Model):
+    scope_paths = ScopePaths(conference="trip__version__conference_id", vehicle=("trip__vehicle_id",))
+
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="stops")
     sequence = models.PositiveSmallIntegerField()
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="+")
@@ -361,6 +382,8 @@ class PassengerAction(models.TextChoices):
 
 class StopPassenger(models.Model):
     """A delegate boarding or alighting at a stop, for one movement."""
+
+    scope_paths = ScopePaths(conference="stop__trip__version__conference_id", vehicle=("stop__trip__vehicle_id",))
 
     stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="passengers")
     movement = models.ForeignKey(Movement, on_delete=models.CASCADE, related_name="stop_passengers")

@@ -43,7 +43,6 @@ class MeView(APIView):
 class ConferenceViewMixin(ScopedView):
     read_roles = EVERYONE
     serializer_class = ConferenceSerializer
-    scope = {"conference": "pk", "reference": True}
     conference_code_field = None
     lookup_field = "code"
     noun = "conference"
@@ -67,7 +66,6 @@ class VenueFilter(ConferenceFilter):
 class VenueViewMixin(ScopedView):
     read_roles = EVERYONE
     serializer_class = VenueSerializer
-    scope = {"conference": "conference_id", "reference": True}
     lookup_field = "code"
     noun = "venue"
 
@@ -97,7 +95,6 @@ class SessionFilter(ConferenceFilter):
 class SessionViewMixin(ScopedView):
     read_roles = EVERYONE
     serializer_class = SessionSerializer
-    scope = {"conference": "conference_id", "reference": True}
     lookup_field = "code"
     noun = "session"
 

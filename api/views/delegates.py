@@ -11,7 +11,6 @@ from delegates.models import Delegate, Delegation
 class DelegationViewMixin(ScopedView):
     read_roles = DELEGATION_DATA
     serializer_class = DelegationSerializer
-    scope = {"conference": "conference_id", "delegation": "pk"}
     lookup_field = "code"
     noun = "delegation"
 
@@ -32,7 +31,6 @@ class DelegationDetail(DelegationViewMixin, generics.RetrieveAPIView):
 class DelegateViewMixin(ScopedView):
     read_roles = DELEGATION_DATA
     serializer_class = DelegateSerializer
-    scope = {"conference": "conference_id", "delegation": "delegation_id"}
     lookup_field = "external_id"
     noun = "delegate"
 

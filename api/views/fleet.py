@@ -25,7 +25,6 @@ class VehicleFilter(ConferenceFilter):
 class VehicleViewMixin(ScopedView):
     read_roles = FLEET
     serializer_class = VehicleSerializer
-    scope = {"conference": "conference_id", "vehicle": "pk"}
     lookup_field = "callsign"
     noun = "vehicle"
 

@@ -72,7 +72,6 @@ CALENDAR = {(200, "text/calendar"): OpenApiTypes.BINARY, 304: NOT_MODIFIED}
 
 
 class DelegateItineraryBase(ItineraryView):
-    scope = {"conference": "conference_id", "delegation": "delegation_id"}
     lookup_field = "external_id"
     noun = "delegate"
 
@@ -105,7 +104,6 @@ class DelegateItineraryCalendar(DelegateItineraryBase):
 
 
 class DelegationItineraryBase(ItineraryView):
-    scope = {"conference": "conference_id", "delegation": "pk"}
     lookup_field = "code"
     noun = "delegation"
 

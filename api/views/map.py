@@ -98,7 +98,6 @@ class RouteQuery(PeriodQuery):
 class MapView(ConferenceScopedView, generics.GenericAPIView):
     """A map layer of the conference found by its code: every role works only within its own conference."""
 
-    scope = {"conference": "pk", "reference": True}
     serializer_class = None
 
     def query(self, serializer_class) -> dict:

@@ -38,7 +38,6 @@ class RequestFilter(ConferenceFilter):
 class RequestViewMixin(ScopedView):
     read_roles = DELEGATION_DATA
     serializer_class = ResourceRequestSerializer
-    scope = {"conference": "conference_id", "delegation": "delegation_id"}
     noun = "request"
 
     def get_queryset(self):
@@ -76,9 +75,7 @@ class RequestListCreate(RequestViewMixin, generics.ListCreateAPIView):
         return Response(ResourceRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
     def _delegation(self, code: str | None, conference: str | None) -> Delegation:
-        delegations = self.access.scope(
-            Delegation.objects.select_related("conference"), conference="conference_id", delegation="pk"
-        )
+        delegations = self.access.scope(Delegation.objects.select_related("conference"))
         if code is None:
             if self.access.role != Role.LIAISON:
                 raise ValidationError({"delegation": ["Name the delegation the request is for."]})

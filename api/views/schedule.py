@@ -35,7 +35,6 @@ class TripFilter(django_filters.FilterSet):
 class TripViewMixin(ScopedView):
     read_roles = FLEET
     serializer_class = TripSerializer
-    scope = {"conference": "version__conference_id", "vehicle": "vehicle_id"}
     conference_code_field = "version__conference__code"
     noun = "trip"
 

@@ -25,9 +25,7 @@ def schedule_board(request: HttpRequest, conference: Conference) -> HttpResponse
     kinds = dict(VehicleKind.choices)
     venues = list(Venue.objects.filter(conference=conference).order_by("name").values_list("code", "name"))
     delegations = list(
-        access.scope(Delegation.objects.filter(conference=conference), conference="conference_id", delegation="pk")
-        .order_by("code")
-        .values_list("code", "name")
+        access.scope(Delegation.objects.filter(conference=conference)).order_by("code").values_list("code", "name")
     )
     kind = request.GET.get("kind", "") if request.GET.get("kind", "") in kinds else ""
     venue = request.GET.get("venue", "") if request.GET.get("venue", "") in dict(venues) else ""
@@ -71,9 +69,7 @@ def run_sheet(request: HttpRequest, conference: Conference, callsign: str, day: 
     except ValueError:
         raise Http404(_("No such day.")) from None
     vehicle = (
-        request.access.scope(
-            Vehicle.objects.filter(conference=conference, callsign=callsign), conference="conference_id", vehicle="pk"
-        )
+        request.access.scope(Vehicle.objects.filter(conference=conference, callsign=callsign))
         .select_related("driver", "depot")
         .first()
     )

@@ -13,7 +13,7 @@ from conference.models import Conference
 def home(request: HttpRequest) -> HttpResponse:
     """The conferences within the user's scope, each linking to its dashboard."""
     access = access_of(request.user)
-    conferences = access.scope(Conference.objects.all(), conference="pk", reference=True)
+    conferences = access.scope(Conference.objects.all())
     desk = access.role in DESK
     if desk:  # the counts are the whole conference's: only for roles that see all of it
         conferences = conferences.annotate(

@@ -22,21 +22,15 @@ def _scoped_delegates(request: HttpRequest, conference: Conference) -> QuerySet:
     return request.access.scope(
         Delegate.objects.filter(conference=conference).select_related(
             "delegation", "hotel", "arrival_venue", "departure_venue"
-        ),
-        conference="conference_id",
-        delegation="delegation_id",
+        )
     )
 
 
 @conference_page(*DELEGATION_DATA)
 def delegate_list(request: HttpRequest, conference: Conference) -> HttpResponse:
     access = request.access
-    delegations = access.scope(
-        Delegation.objects.filter(conference=conference), conference="conference_id", delegation="pk"
-    ).values_list("code", "name")
-    hotels = access.scope(
-        Venue.objects.filter(conference=conference, kind=VenueKind.HOTEL), conference="conference_id", reference=True
-    ).values_list("code", "name")
+    delegations = access.scope(Delegation.objects.filter(conference=conference)).values_list("code", "name")
+    hotels = access.scope(Venue.objects.filter(conference=conference, kind=VenueKind.HOTEL)).values_list("code", "name")
     form = DelegateFilterForm(
         request.GET or None,
         delegations=[(code, f"{code} · {name}") for code, name in delegations],
@@ -55,9 +49,7 @@ def delegate_detail(request: HttpRequest, conference: Conference, external_id: s
     if delegate is None:  # outside the user's scope exactly as missing
         raise Http404(_("No such delegate."))
     attendances = request.access.scope(
-        Attendance.objects.filter(delegate=delegate).select_related("session__venue"),
-        conference="delegate__conference_id",
-        delegation="delegate__delegation_id",
+        Attendance.objects.filter(delegate=delegate).select_related("session__venue")
     ).order_by("session__starts_at", "session__code")
     version = current_version(conference_id=conference.pk)
     legs = itinerary_legs(version=version, delegate_ids=[delegate.pk])[delegate.pk]

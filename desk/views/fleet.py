@@ -26,7 +26,7 @@ FLEET_WRITE = frozenset({Role.ORGANIZER, Role.LOGISTICS, Role.DRIVER})
 
 
 def scoped_vehicles(request: HttpRequest, conference: Conference) -> QuerySet:
-    return request.access.scope(Vehicle.objects.filter(conference=conference), conference="conference", vehicle="pk")
+    return request.access.scope(Vehicle.objects.filter(conference=conference))
 
 
 @conference_page(*FLEET)

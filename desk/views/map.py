@@ -67,9 +67,7 @@ def conference_map(request: HttpRequest, conference: Conference) -> HttpResponse
         end = start + WINDOW
     venues = list(Venue.objects.filter(conference=conference).order_by("name").values_list("code", "name"))
     delegations = list(
-        access.scope(Delegation.objects.filter(conference=conference), conference="conference_id", delegation="pk")
-        .order_by("code")
-        .values_list("code", "name")
+        access.scope(Delegation.objects.filter(conference=conference)).order_by("code").values_list("code", "name")
     )
     name, tiles_url, tiles_options = settings.LEAFLET_CONFIG["TILES"][0]
     centre = settings.LEAFLET_CONFIG["DEFAULT_CENTER"]

@@ -34,25 +34,19 @@ def _scoped_requests(request: HttpRequest, conference: Conference) -> QuerySet:
     return request.access.scope(
         ResourceRequest.objects.filter(conference=conference).select_related(
             "delegation", "from_venue", "to_venue", "created_by", "decided_by"
-        ),
-        conference="conference_id",
-        delegation="delegation_id",
+        )
     )
 
 
 def _delegations(request: HttpRequest, conference: Conference) -> QuerySet:
-    return request.access.scope(
-        Delegation.objects.filter(conference=conference), conference="conference_id", delegation="pk"
-    )
+    return request.access.scope(Delegation.objects.filter(conference=conference))
 
 
 def _request_form(request: HttpRequest, conference: Conference, data=None) -> ResourceRequestForm | None:
     """The form to ask with, for the roles that may; a liaison asks for its own delegation (no field)."""
     if request.access.role not in ASKERS:
         return None
-    venues = request.access.scope(
-        Venue.objects.filter(conference=conference), conference="conference_id", reference=True
-    ).order_by("code")
+    venues = request.access.scope(Venue.objects.filter(conference=conference)).order_by("code")
     delegations = None if request.access.role == Role.LIAISON else _delegations(request, conference)
     form = ResourceRequestForm(data, delegations=delegations, venues=venues)
     for name in ("window_start", "window_end"):  # the browser's picker offers the conference's days

@@ -67,11 +67,9 @@ def day_trips(
     passengers (with delegations): four queries whatever the number of trips. Filters: vehicle kind, a venue
     code the trip stops at, a delegation code with someone on board."""
     start, end = conference_day_bounds(conference=conference, day=day)
-    trips = access.scope(
-        Trip.objects.filter(version__conference=conference, version__is_current=True),
-        conference="version__conference_id",
-        vehicle="vehicle_id",
-    ).filter(starts_at__gte=start, starts_at__lt=end)
+    trips = access.scope(Trip.objects.filter(version__conference=conference, version__is_current=True)).filter(
+        starts_at__gte=start, starts_at__lt=end
+    )
     if vehicle_ids is not None:
         trips = trips.filter(vehicle_id__in=vehicle_ids)
     trips = trips_filtered(trips, kind=kind, venue=venue, delegation=delegation)
@@ -91,9 +89,7 @@ def board_vehicle_days(
 ) -> list[VehicleDay]:
     """The day's trips per vehicle the user may see. Without a venue or delegation filter every vehicle (of the
     kind) is listed, idle ones too; with one, only vehicles with a matching trip."""
-    vehicles = access.scope(
-        Vehicle.objects.filter(conference=conference), conference="conference_id", vehicle="pk"
-    ).select_related("driver", "depot")
+    vehicles = access.scope(Vehicle.objects.filter(conference=conference)).select_related("driver", "depot")
     if kind:
         vehicles = vehicles.filter(kind=kind)
     trips = day_trips(access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation)

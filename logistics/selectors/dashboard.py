@@ -60,23 +60,15 @@ def dashboard(*, access: Access, conference: Conference, day: date, at: datetime
     unserved = movements.exclude(unserved_reason="").order_by("earliest_pickup", "code")
     fleet = None
     if access.role != Role.LIAISON:
-        vehicles = access.scope(
-            Vehicle.objects.filter(conference=conference), conference="conference_id", vehicle="pk"
-        ).order_by("callsign")
+        vehicles = access.scope(Vehicle.objects.filter(conference=conference)).order_by("callsign")
         by_status: dict[str, list[Vehicle]] = defaultdict(list)
         for vehicle in vehicles:
             by_status[vehicle.status].append(vehicle)
         fleet = [(status, label, by_status[status]) for status, label in VehicleStatus.choices if by_status[status]]
     requests = access.scope(
-        ResourceRequest.objects.filter(conference=conference, status=RequestStatus.SUBMITTED),
-        conference="conference_id",
-        delegation="delegation_id",
+        ResourceRequest.objects.filter(conference=conference, status=RequestStatus.SUBMITTED)
     ).select_related("delegation", "from_venue", "to_venue")
-    last_run = (
-        access.scope(ScheduleRun.objects.filter(conference=conference), conference="conference_id")
-        .select_related("version")
-        .first()
-    )
+    last_run = access.scope(ScheduleRun.objects.filter(conference=conference)).select_related("version").first()
     return Dashboard(
         day=day,
         at=at,

@@ -76,11 +76,7 @@ def _local(conference: Conference, moment: datetime | None) -> str | None:
 
 def _published_trips(access: Access, conference: Conference):
     """Trips of the conference's current (published) version that the user may see: a driver only its vehicle's."""
-    return access.scope(
-        Trip.objects.filter(version__conference=conference, version__is_current=True),
-        conference="version__conference_id",
-        vehicle="vehicle_id",
-    )
+    return access.scope(Trip.objects.filter(version__conference=conference, version__is_current=True))
 
 
 # Venues
@@ -91,9 +87,7 @@ def map_venues(*, access: Access, conference: Conference, start: datetime, end: 
     (overlapping the period), the delegates arriving and departing there (a liaison counts only its delegation's),
     and the stops of published trips where someone boards (`pickups`) or alights (`dropoffs`), by the stop's
     arrival time (a driver counts only its vehicle's stops). Five queries."""
-    venues = access.scope(
-        Venue.objects.filter(conference=conference), conference="conference_id", reference=True
-    ).order_by("code")
+    venues = access.scope(Venue.objects.filter(conference=conference)).order_by("code")
 
     sessions: dict[int, list[dict]] = defaultdict(list)
     running = Session.objects.filter(conference=conference, starts_at__lt=end, ends_at__gt=start)
@@ -167,9 +161,7 @@ def map_vehicles(
     """Every vehicle the user may see (a driver: its own) as a Point at its last reported position, or at its depot
     when none is known (`at_depot`), with its driver, whether the position is `stale` (older than `stale_after`),
     and its current and next trip of the published schedule relative to `now`. Two queries."""
-    vehicles = access.scope(
-        Vehicle.objects.filter(conference=conference), conference="conference_id", vehicle="pk"
-    ).select_related("depot", "driver")
+    vehicles = access.scope(Vehicle.objects.filter(conference=conference)).select_related("depot", "driver")
     if kind:
         vehicles = vehicles.filter(kind=kind)
     if status:

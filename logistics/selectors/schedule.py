@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 
 from conference.access import Access
-from conference.models import Conference, Role
+from conference.models import Conference
 from logistics.models import (
     Driver,
     Movement,
@@ -59,11 +59,7 @@ def scoped_movements(*, access: Access, version: ScheduleVersion | None):
     """The version's movements the user may see: a liaison only its delegation's, delegates and requests alike."""
     if version is None:
         return Movement.objects.none()
-    movements = Movement.objects.filter(version=version)
-    by_delegate = access.scope(movements, conference="version__conference_id", delegation="delegate__delegation_id")
-    if access.role != Role.LIAISON:
-        return by_delegate
-    return by_delegate | access.scope(movements, conference="version__conference_id", delegation="request__delegation")
+    return access.scope(Movement.objects.filter(version=version))
 
 
 def legs_of(movements) -> list[Leg]:
@@ -111,7 +107,7 @@ RUNS_SHOWN = 10
 
 def recent_runs(*, access: Access, conference: Conference) -> list[ScheduleRun]:
     """The conference's last recomputes, newest first (desk roles only: others see none)."""
-    runs = access.scope(ScheduleRun.objects.filter(conference=conference), conference="conference_id")
+    runs = access.scope(ScheduleRun.objects.filter(conference=conference))
     return list(runs.select_related("version", "triggered_by")[:RUNS_SHOWN])
 
 
