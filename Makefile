@@ -6,6 +6,8 @@ DEMO_ADDR ?= 127.0.0.1:8000
 # Tests run against the real services; override to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/convoy
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# settings refuse to start without a key unless DEBUG is on; tests and benchmarks run with DEBUG off
+TEST_SECRET_KEY ?= convoy-tests-and-benchmarks-only-not-a-secret
 
 .PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api bench-map fuzz clean
 
@@ -36,10 +38,10 @@ demo: install
 	DEBUG=1 $(PY) manage.py runserver $(DEMO_ADDR)
 
 test: install
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	SECRET_KEY=$(TEST_SECRET_KEY) DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 test-sqlite: install
-	DATABASE_URL= REDIS_URL= $(PY) -m pytest --create-db $(PYTEST_ARGS)
+	SECRET_KEY=$(TEST_SECRET_KEY) DATABASE_URL= REDIS_URL= $(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -55,20 +57,20 @@ check-compose: install
 	@echo "docker-compose.yml: accepted by docker compose config"
 
 bench-import: install
-	$(PY) benchmarks/import_scenario.py ../shared/scenarios/panama-summit --database sqlite --database $(TEST_DATABASE_URL)
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/import_scenario.py ../shared/scenarios/panama-summit --database sqlite --database $(TEST_DATABASE_URL)
 
 bench-schedule: install
-	$(PY) benchmarks/schedule.py ../shared/scenarios/panama-small
-	$(PY) benchmarks/schedule.py ../shared/scenarios/panama-summit --database $(TEST_DATABASE_URL) --broker redis://127.0.0.1:6379/14 --workers 2
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/schedule.py ../shared/scenarios/panama-small
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/schedule.py ../shared/scenarios/panama-summit --database $(TEST_DATABASE_URL) --broker redis://127.0.0.1:6379/14 --workers 2
 
 bench-darp: install
-	$(PY) benchmarks/darp.py --time-limit 10
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/darp.py --time-limit 10
 
 bench-api: install
-	$(PY) benchmarks/api_throughput.py ../shared/scenarios/panama-small --database $(TEST_DATABASE_URL)_bench --rounds 3
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/api_throughput.py ../shared/scenarios/panama-small --database $(TEST_DATABASE_URL)_bench --rounds 3
 
 bench-map: install
-	$(PY) benchmarks/map_render.py ../shared/scenarios/panama-summit --trips 1000 --rounds 5
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/map_render.py ../shared/scenarios/panama-summit --trips 1000 --rounds 5
 
 # Longer fuzzing than tests/conference/api/test_fuzz.py, against a server that is already running.
 FUZZ_EXAMPLES ?= 100

@@ -1,6 +1,9 @@
 """What every API view shares: the caller's scope, lookups by code, and the local-day filter."""
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, set_response_etag
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 
@@ -84,3 +87,14 @@ class ConferenceScopedView(ScopedView):
 
     def get_queryset(self):
         return self.scoped(Conference.objects.all())
+
+
+NOT_MODIFIED = OpenApiResponse(description="Not modified: the ETag sent in If-None-Match is still current.")
+
+
+def conditional_response(request, payload: bytes, content_type: str) -> HttpResponse:
+    """The payload with an ETag of its bytes, or 304 Not Modified when the client's If-None-Match holds it."""
+    response = HttpResponse(payload, content_type=content_type)
+    response["Cache-Control"] = "private, no-cache"
+    set_response_etag(response)
+    return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -3,13 +3,21 @@
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from convoy.env import env_bool, env_int, env_list, env_str, local_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", default=False)
-SECRET_KEY = env_str("SECRET_KEY") or local_secret_key(BASE_DIR / "var" / "secret_key")
+SECRET_KEY = env_str("SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY (or SECRET_KEY_FILE) to a long random string. Only a development set-up (DEBUG=1) "
+            "makes one of its own, in var/secret_key."
+        )
+    SECRET_KEY = local_secret_key(BASE_DIR / "var" / "secret_key")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -77,7 +85,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["TEST"] = {"NAME": f"{DATABASES['default']['NAME']}_test"}
-# Each process keeps its own copy of the itineraries it served (see logistics/itineraries.py): the keys
+# Each process keeps its own copy of the itineraries it served (see api/itineraries.py): the keys
 # name the published version and the data revision, so no process can serve a stale one.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -144,7 +152,7 @@ CELERY_IMPORTS = ["logistics.services.schedule"]  # the modules that define task
 # Scheduling. Changes to the inputs queue a recompute; changes within the debounce share one run.
 SCHEDULE_AUTO_RECOMPUTE = env_bool("SCHEDULE_AUTO_RECOMPUTE", default=True)
 SCHEDULE_DEBOUNCE_SECONDS = env_int("SCHEDULE_DEBOUNCE_SECONDS", 5)
-# An OSRM-compatible routing service (its /table endpoint) replaces the travel-time formula when set.
+# An OSRM-compatible routing service: its /table replaces the travel-time formula, its /route draws the map's lines.
 ROUTING_SERVICE_URL = env_str("ROUTING_SERVICE_URL")
 # The live map marks a vehicle's position stale when it is older than this.
 MAP_STALE_MINUTES = env_int("MAP_STALE_MINUTES", 5)

@@ -26,10 +26,6 @@ class TravelMatrix:
             "metres": [list(r) for r in self.metres],
         }
 
-    @classmethod
-    def from_dict(cls, data: dict) -> "TravelMatrix":
-        return cls(tuple(data["places"]), tuple(map(tuple, data["seconds"])), tuple(map(tuple, data["metres"])))
-
 
 def formula_matrix(places: dict[str, Point], rules: MovementRules) -> TravelMatrix:
     codes = tuple(sorted(places))

@@ -1,12 +1,10 @@
-import hashlib
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 
-from api.base import ScopedView
+from api.base import NOT_MODIFIED, ScopedView, conditional_response
 from api.calendars import itinerary_calendar
 from api.itineraries import published_itineraries
 from api.serializers import itineraries as its
@@ -15,24 +13,6 @@ from conference.models import Conference
 from delegates.models import Delegate, Delegation
 from logistics.selectors.itineraries import itinerary_legs
 from logistics.selectors.schedule import current_version
-
-
-def _etag(payload: bytes) -> str:
-    return f'"{hashlib.sha256(payload).hexdigest()[:32]}"'
-
-
-def _conditional(request, payload: bytes, content_type: str) -> HttpResponse:
-    """The payload with its ETag, or 304 when the client already has it."""
-    etag = _etag(payload)
-    sent = request.headers.get("If-None-Match", "")
-    tags = {tag.strip().removeprefix("W/") for tag in sent.split(",") if tag.strip()}
-    if etag in tags or "*" in tags:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(payload, content_type=content_type)
-    response["ETag"] = etag
-    response["Cache-Control"] = "private, no-cache"
-    return response
 
 
 class ItineraryView(ScopedView):
@@ -54,7 +34,7 @@ class ItineraryView(ScopedView):
                 "delegates": entries,
             }
         payload = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
-        return _conditional(self.request, payload, "application/json")
+        return conditional_response(self.request, payload, "application/json")
 
     def calendar_response(self, conference: Conference, delegates: list[Delegate], *, name: str, uid: str):
         version = current_version(conference_id=conference.pk)
@@ -62,10 +42,7 @@ class ItineraryView(ScopedView):
         payload = itinerary_calendar(
             conference=conference, version=version, legs=legs, delegates=delegates, name=name, uid=uid
         )
-        return _conditional(self.request, payload, "text/calendar; charset=utf-8")
-
-
-NOT_MODIFIED = OpenApiResponse(description="Not modified: the ETag sent in If-None-Match is still current.")
+        return conditional_response(self.request, payload, "text/calendar; charset=utf-8")
 
 
 CALENDAR = {(200, "text/calendar"): OpenApiTypes.BINARY, 304: NOT_MODIFIED}

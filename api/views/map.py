@@ -8,15 +8,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.gzip import gzip_page
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
-from api.base import AwareDateTimeField, ConferenceScopedView
-from api.views.itineraries import NOT_MODIFIED, _conditional
+from api.base import NOT_MODIFIED, AwareDateTimeField, ConferenceScopedView, conditional_response
 from conference.access import DELEGATION_DATA, EVERYONE, FLEET
 from conference.models import Conference
 from logistics.models import VehicleKind, VehicleStatus
@@ -95,6 +95,8 @@ class RouteQuery(PeriodQuery):
         return {**{key: attrs.get(key, "") for key in self.fields if key not in ("from", "to")}, **period}
 
 
+# a summit's routes are 620 kB of JSON, 28 kB gzipped
+@method_decorator(gzip_page, name="dispatch")
 class MapView(ConferenceScopedView, generics.GenericAPIView):
     """A map layer of the conference found by its code: every role works only within its own conference."""
 
@@ -107,10 +109,7 @@ class MapView(ConferenceScopedView, generics.GenericAPIView):
 
     def geojson(self, collection: dict):
         payload = json.dumps(collection, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":")).encode()
-        # a summit's routes are 620 kB of JSON, 28 kB gzipped (error bodies are small and stay plain)
-        return GZipMiddleware(lambda request: None).process_response(
-            self.request, _conditional(self.request, payload, GEOJSON)
-        )
+        return conditional_response(self.request, payload, GEOJSON)
 
 
 def _answers(what: str) -> dict:

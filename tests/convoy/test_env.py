@@ -1,6 +1,12 @@
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from convoy.env import env_bool, env_int, env_list, env_str, local_secret_key
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_env_bool_reads_common_words(monkeypatch):
@@ -37,3 +43,13 @@ def test_local_secret_key_is_random_once_then_kept(tmp_path):
     first = local_secret_key(path)
     assert len(first) > 40 and local_secret_key(path) == first
     assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+def test_settings_refuse_to_start_without_a_secret_key_unless_debugging(tmp_path):
+    env = {"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "convoy.settings", "DEBUG": "0"}
+    load = [sys.executable, "-c", "import django; django.setup()"]
+    refused = subprocess.run(load, env=env, capture_output=True, text=True, cwd=ROOT)
+    assert refused.returncode != 0
+    assert "Set SECRET_KEY (or SECRET_KEY_FILE)" in refused.stderr
+    accepted = subprocess.run(load, env=env | {"SECRET_KEY": "given"}, capture_output=True, text=True, cwd=ROOT)
+    assert accepted.returncode == 0, accepted.stderr

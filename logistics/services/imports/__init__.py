@@ -82,12 +82,6 @@ class ImportReport:
         return "\n".join(lines)
 
 
-class ImportRefused(Exception):
-    def __init__(self, errors: list[RowError]):
-        super().__init__(f"{len(errors)} import error(s)")
-        self.errors = errors
-
-
 def scenario_folder_files(folder: Path) -> dict[str, bytes]:
     """The contract's files found in a folder, by name; other files are left alone."""
     if not folder.is_dir():
