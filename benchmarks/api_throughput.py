@@ -234,7 +234,7 @@ def child_setup(folder: Path) -> dict:
     from django.db.models import Avg
 
     from logistics.models import Movement, RunStatus, Vehicle, VehicleStatus
-    from logistics.selectors import current_version
+    from logistics.selectors.schedule import current_version
     from logistics.services.schedule import schedule_recompute
 
     started = time.perf_counter()

@@ -54,7 +54,8 @@ def main() -> None:
 
     from conference.models import Conference
     from logistics.models import RunStatus, ScheduleRun
-    from logistics.selectors import published_schedule, scheduling_scenario
+    from logistics.run_reasons import trigger
+    from logistics.scheduler_adapter import published_schedule, scheduling_scenario
     from logistics.services.imports import scenario_folder_files, scenario_import
     from logistics.services.schedule import schedule_recompute_request
     from scheduling.validate import validate
@@ -91,7 +92,7 @@ def main() -> None:
     try:
         started = time.perf_counter()
         if args.broker:
-            run = schedule_recompute_request(conference_id=conference.pk, trigger="benchmark")
+            run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("benchmark"))
             while run.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SUPERSEDED):
                 time.sleep(0.5)
                 run.refresh_from_db()

@@ -61,7 +61,7 @@ class ResourceRequestAdmin(admin.ModelAdmin):
 @admin.register(ScheduleRun)
 class ScheduleRunAdmin(admin.ModelAdmin):
     list_display = ["id", "conference", "status", "trigger", "created_at", "finished_at", "progress"]
-    search_fields = ["trigger", "error"]
+    search_fields = ["error", "conference__code"]
     list_filter = ["conference", "status"]
 
 
@@ -81,9 +81,9 @@ class MovementAdmin(admin.ModelAdmin):
         "to_venue",
         "earliest_pickup",
         "latest_dropoff",
-        "unserved_reason",
+        "unserved_code",
     ]
-    search_fields = ["delegate__external_id", "delegate__family_name", "unserved_reason"]
+    search_fields = ["delegate__external_id", "delegate__family_name", "unserved_code"]
     list_filter = ["version__conference", "kind", "version"]
     list_select_related = ["delegate", "from_venue", "to_venue"]
     raw_id_fields = ["version", "delegate", "session", "request"]

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from conference.models import Conference, Session, Venue
 from conference.scopes import ScopePaths
 from delegates.models import Delegate, Delegation
+from logistics.run_reasons import triggers_english
+from scheduling.reasons import reason_english
 
 
 class VehicleKind(models.TextChoices):
@@ -216,8 +218,10 @@ class ScheduleRun(models.Model):
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="schedule_runs")
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    trigger = models.CharField(
-        max_length=200, help_text="What asked for the run, e.g. 'import' or 'vehicle ARM-01 edited'."
+    triggers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What asked for the run: {code, params} each (logistics.triggers), e.g. an import.",
     )
     triggered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -229,6 +233,9 @@ class ScheduleRun(models.Model):
     input_hash = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the inputs the run used.")
     metrics = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    findings = models.JSONField(
+        default=list, blank=True, help_text="The validator's findings, {code, params} each, when it refused the run."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -245,6 +252,11 @@ class ScheduleRun(models.Model):
 
     def __str__(self) -> str:
         return f"Run {self.pk} of {self.conference.code} ({self.status})"
+
+    @property
+    def trigger(self) -> str:
+        """What asked for the run, in English (a burst of changes shares one run: "; " between them)."""
+        return triggers_english(self.triggers)
 
 
 class ScheduleVersion(models.Model):
@@ -307,7 +319,10 @@ class Movement(models.Model):
     request = models.ForeignKey(
         ResourceRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="movements"
     )
-    unserved_reason = models.CharField(max_length=300, blank=True)
+    unserved_code = models.CharField(
+        max_length=40, blank=True, help_text="Why the schedule does not serve it (scheduling.reasons); empty: served."
+    )
+    unserved_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["earliest_pickup", "id"]
@@ -331,6 +346,16 @@ class Movement(models.Model):
     def __str__(self) -> str:
         who = self.delegate.external_id if self.delegate_id else f"request {self.request_id}"
         return f"{who} {self.from_venue.code}->{self.to_venue.code} ({self.kind})"
+
+    @property
+    def unserved(self) -> dict | None:
+        """Why it is not served, {code, params} (None when it is served)."""
+        return {"code": self.unserved_code, "params": self.unserved_params} if self.unserved_code else None
+
+    @property
+    def unserved_reason(self) -> str:
+        """Why it is not served, in English ("" when it is served)."""
+        return reason_english(self.unserved) if self.unserved_code else ""
 
 
 class Trip(models.Model):

@@ -31,6 +31,7 @@ from scheduling.model import Movement as PlainMovement
 from scheduling.model import Stop as PlainStop
 from scheduling.model import Trip as PlainTrip
 from scheduling.planner import PlanOptions, Prepared, prepare
+from scheduling.reasons import Reason
 from scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
 
 
@@ -125,10 +126,9 @@ def published_schedule(*, conference: Conference, version: ScheduleVersion | Non
             ride=None if person else f"REQ-{row.request_id}",
         )
         movements.append(movement)
-        if row.unserved_reason:
-            unserved.append(
-                Unserved(movement.id, movement.passenger, movement.origin, movement.destination, row.unserved_reason)
-            )
+        if row.unserved_code:
+            reason = Reason(row.unserved_code, row.unserved_params)
+            unserved.append(Unserved(movement.id, movement.passenger, movement.origin, movement.destination, reason))
     codes = dict(Movement.objects.filter(version=version).values_list("pk", "code"))
     actions: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"board": [], "alight": []})
     passengers = StopPassenger.objects.filter(stop__trip__version=version).order_by("movement__code")
@@ -141,6 +141,10 @@ def published_schedule(*, conference: Conference, version: ScheduleVersion | Non
     ):
         done = actions.get(stop_id, {"board": [], "alight": []})
         stops[trip_id].append(PlainStop(place, arrive_at, depart_at, tuple(done["board"]), tuple(done["alight"])))
+    unserved += [
+        Unserved(None, row["delegate"], row.get("from"), row["to"], stored_reason(row), session=row["session"])
+        for row in version.skipped
+    ]
     trips = [
         PlainTrip(code, callsign, tuple(stops[pk]))
         for pk, code, callsign in Trip.objects.filter(version=version)
@@ -187,7 +191,8 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
     requests = {
         f"REQ-{pk}": pk for pk in ResourceRequest.objects.filter(conference=conference).values_list("pk", flat=True)
     }
-    reasons = {u.movement: u.reason for u in schedule.unserved if u.movement is not None}
+    rows = {m.id for m in schedule.movements}
+    reasons = {u.movement: u.reason for u in schedule.unserved if u.movement in rows}
     version = ScheduleVersion.objects.create(
         conference=conference,
         number=number,
@@ -196,13 +201,21 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
         is_current=True,
         input_hash=run.input_hash,
         metrics=schedule.metrics,
+        # needs that never became a movement: sessions a delegate cannot attend, movements with no window left
         skipped=[
-            {"delegate": u.passenger, "session": u.session, "to": u.destination, "reason": u.reason}
+            {
+                "delegate": u.passenger,
+                "session": u.session,
+                "from": u.origin,
+                "to": u.destination,
+                "code": u.reason.code,
+                "params": u.reason.params,
+            }
             for u in schedule.unserved
-            if u.movement is None
+            if u.movement not in rows
         ],
     )
-    legs_of = Movement.objects.bulk_create(
+    movement_rows = Movement.objects.bulk_create(
         [
             Movement(
                 version=version,
@@ -218,13 +231,14 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
                 earliest_dropoff=m.earliest_dropoff,
                 latest_dropoff=m.latest_dropoff,
                 session_id=sessions.get(m.session) if m.session else None,
-                unserved_reason=reasons.get(m.id, ""),
+                unserved_code=reasons[m.id].code if m.id in reasons else "",
+                unserved_params=reasons[m.id].params if m.id in reasons else {},
             )
             for m in schedule.movements
         ],
         batch_size=1000,
     )
-    movement_pk = {row.code: row.pk for row in legs_of}
+    movement_pk = {row.code: row.pk for row in movement_rows}
     trip_rows = Trip.objects.bulk_create(
         [
             Trip(
@@ -265,3 +279,10 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
             ]
     StopPassenger.objects.bulk_create(passengers, batch_size=2000)
     return version
+
+
+def stored_reason(row: dict) -> Reason:
+    """The reason of a skipped row of a version (written before reasons had codes: its text, as it was)."""
+    if "code" in row:
+        return Reason(row["code"], row["params"])
+    return Reason.of("legacy", text=row.get("reason", ""))

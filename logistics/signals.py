@@ -8,6 +8,7 @@ from django.utils import translation
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
 from logistics.models import Driver, RequestKind, RequestStatus, ResourceRequest, Vehicle
+from logistics.run_reasons import trigger
 from logistics.services.schedule import schedule_recompute_request, triggers_are_paused
 
 # fields of a vehicle that the field changes all day; logistics.services.fleet asks for a recompute itself
@@ -38,13 +39,13 @@ def input_changed(sender, instance, created=None, update_fields=None, raw=False,
     if conference_id is None:
         return
     action = "deleted" if created is None else ("added" if created else "changed")
-    with translation.override(None):  # stored in English (model choices in __str__ too); pages translate it
-        trigger = f"{sender._meta.verbose_name} {instance} {action}"
+    with translation.override(None):  # the object as English names it (model choices in __str__ too)
+        changed = trigger(f"input_{action}", what=sender._meta.model_name, object=str(instance))
     # after commit, so that a whole deleted conference (and its cascade) asks for nothing
-    transaction.on_commit(lambda: _request(conference_id, trigger))
+    transaction.on_commit(lambda: _request(conference_id, changed))
 
 
-def _request(conference_id: int, trigger: str) -> None:
+def _request(conference_id: int, trigger: dict) -> None:
     if Conference.objects.filter(pk=conference_id).exists():
         schedule_recompute_request(conference_id=conference_id, trigger=trigger)
 

@@ -80,7 +80,7 @@ class Unserved:
     passenger: str
     origin: str | None
     destination: str | None
-    reason: str
+    reason: str  # a Reason (scheduling/reasons.py): English text with its code and params
     session: str | None = None
 
 

@@ -16,6 +16,7 @@ from scheduling.model import Movement, Scenario, Schedule, Stop, Trip, Unserved
 from scheduling.movements import derive_movements
 from scheduling.optimiser import Problem, Request, SearchOptions, Vehicle, solve
 from scheduling.parties import Party, PartyOptions, build_parties
+from scheduling.reasons import Reason, local_window
 from scheduling.travel import TravelMatrix, formula_matrix
 
 UNSERVED_COST_PER_SEAT = 10_000_000  # metres: leaving one person behind costs more than 10,000 km of driving
@@ -70,7 +71,8 @@ def plan(
 def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: TravelMatrix | None = None) -> Prepared:
     matrix = matrix or formula_matrix(scenario.places, scenario.rules)
     movements, unserved = derive_movements(scenario)
-    parties = build_parties(movements, scenario.cars, options.parties)
+    listed = {u.movement for u in unserved}
+    parties = build_parties([m for m in movements if m.id not in listed], scenario.cars, options.parties)
     boundary = _quietest_hour(parties, scenario.zone)
     by_day: dict[date, list[Party]] = defaultdict(list)
     for party in parties:
@@ -83,7 +85,9 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
         end = epoch + timedelta(days=1)
 
         def offset(moment: datetime, epoch=epoch) -> int:
-            return int((moment - epoch).total_seconds())
+            # seconds elapsed: subtracting two datetimes of the same zone would give wall-clock time across a
+            # change of the clocks (the offsets are read back from the epoch's fixed offset)
+            return int(moment.timestamp() - epoch.timestamp())
 
         cars = []
         for rank, car in enumerate(scenario.cars):
@@ -145,12 +149,12 @@ def solve_day(day: dict) -> dict:
     state = {car["callsign"]: (car["depot"], car["window"][0]) for car in cars}
     used: set[str] = set()
     visits: dict[str, list[list]] = defaultdict(list)
-    unserved: dict[str, str] = {}
+    unserved: dict[str, str] = {}  # party id -> reason code
     pending = []
     for request in sorted(day["requests"], key=lambda r: (r["pickup"][0], r["dropoff"][1], r["id"])):
         able = [car for car in cars if _can_carry(car, request)]
         if not able:
-            unserved[request["id"]] = _fleet_reason(request)
+            unserved[request["id"]] = "no_vehicle_in_fleet"
         else:
             pending.append(request)
     queue = list(_slices(pending, options["slice_requests"]))
@@ -209,8 +213,7 @@ def solve_day(day: dict) -> dict:
             state[route.vehicle] = (last.location, last.start + dwell)
             used.add(route.vehicle)
         for request_id in solution.unserved:
-            request = next(r for r in chunk if r["id"] == request_id)
-            unserved[request_id] = _busy_reason(request)
+            unserved[request_id] = "no_vehicle_free"
     return {
         "day": day["day"],
         "epoch": day["epoch"],
@@ -235,8 +238,10 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
             stops = _stops(path, prepared.parties, epoch, matrix, depot, dwell)
             metres += sum(matrix.metres[index[a.place]][index[b.place]] for a, b in pairwise(stops))
             raw_trips += [(callsign, trip) for trip in _split_trips(stops)]
-        for party_id, reason in sorted(result["unserved"].items()):
-            for movement in prepared.parties[party_id].movements:
+        for party_id, code in sorted(result["unserved"].items()):
+            party = prepared.parties[party_id]
+            reason = _fleet_reason(party) if code == "no_vehicle_in_fleet" else _busy_reason(party, scenario.zone)
+            for movement in party.movements:
                 unserved.append(
                     Unserved(
                         movement.id, movement.passenger, movement.origin, movement.destination, reason, movement.session
@@ -244,7 +249,7 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
                 )
     raw_trips.sort(key=lambda item: (item[1][0].depart_at, item[0]))
     trips = [Trip(f"T-{number:04d}", callsign, tuple(stops)) for number, (callsign, stops) in enumerate(raw_trips, 1)]
-    reasons = Counter(_reason_family(u.reason) for u in unserved)
+    reasons = Counter(u.reason.code for u in unserved)
     left_out = {party_id for result in results for party_id in result["unserved"]}
     depot = Counter(car.depot for car in scenario.cars).most_common(1)[0][0] if scenario.cars else None
     direct_metres = sum(
@@ -254,7 +259,7 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
         for party_id, p in prepared.parties.items()
         if depot and party_id not in left_out
     )
-    served = len(prepared.movements) - sum(1 for u in unserved if u.movement is not None)
+    served = len({m.id for m in prepared.movements} - {u.movement for u in unserved})
     schedule = Schedule(trips=trips, movements=prepared.movements, unserved=unserved)
     schedule.metrics = {
         "movements": len(prepared.movements),
@@ -279,25 +284,34 @@ def _stops(path, parties, epoch, matrix: TravelMatrix, depot: int, dwell: timede
     def at(value: int) -> datetime:
         return epoch + timedelta(seconds=value)
 
-    grouped: list[list] = []  # [place index, first start, board, alight]
+    grouped: list[dict] = []
     wait = int(dwell.total_seconds())
     for location, start, kind, party_id in path:
         # a visit that starts a full dwell after the stop began (the vehicle waited) is a stop of its own
-        if not grouped or grouped[-1][0] != location or start - grouped[-1][1] >= wait:
-            grouped.append([location, start, [], []])
+        if not grouped or grouped[-1]["place"] != location or start - grouped[-1]["first"] >= wait:
+            grouped.append({"place": location, "first": start, "begins": start, "board": [], "alight": []})
+        stop = grouped[-1]
+        stop["last"] = start
         ids = [m.id for m in parties[party_id].movements]
-        (grouped[-1][2] if kind == "pickup" else grouped[-1][3]).extend(ids)
+        if kind == "pickup":
+            stop["board"].extend(ids)
+        else:
+            # everyone who alights at a stop is dropped off when it begins: not before the last of them may be
+            # (the optimiser may let a delivery wait a few minutes after the vehicle came)
+            stop["alight"].extend(ids)
+            stop["begins"] = start
     first = grouped[0]
-    leave = first[1] - seconds[depot][first[0]]
+    leave = first["first"] - seconds[depot][first["place"]]
     stops = [Stop(places[depot], at(leave), at(leave))]
-    for number, (location, start, board, alight) in enumerate(grouped):
+    for number, stop in enumerate(grouped):
         if number + 1 < len(grouped):
             following = grouped[number + 1]
-            depart = following[1] - seconds[location][following[0]]
+            depart = following["first"] - seconds[stop["place"]][following["place"]]
         else:
-            depart = start + int(dwell.total_seconds())
-        stops.append(Stop(places[location], at(start), at(depart), tuple(board), tuple(alight)))
-    back = stops[-1].depart_at + timedelta(seconds=seconds[grouped[-1][0]][depot])
+            depart = stop["last"] + wait
+        board, alight = tuple(stop["board"]), tuple(stop["alight"])
+        stops.append(Stop(places[stop["place"]], at(stop["begins"]), at(depart), board, alight))
+    back = stops[-1].depart_at + timedelta(seconds=seconds[grouped[-1]["place"]][depot])
     stops.append(Stop(places[depot], back, back))
     return stops
 
@@ -343,21 +357,17 @@ def _can_carry(car: dict, request: dict) -> bool:
     )
 
 
-def _needs(request: dict) -> str:
-    words = [word for word, flag in (("armoured", request["armoured"]), ("accessible", request["accessible"])) if flag]
-    return " ".join([*words, "vehicle"])
+def _needs(party: Party) -> list[str]:
+    return [word for word, flag in (("armoured", party.armoured), ("accessible", party.accessible)) if flag]
 
 
-def _fleet_reason(request: dict) -> str:
-    return f"no {_needs(request)} with {request['seats']} seats in the fleet that day"
+def _fleet_reason(party: Party) -> Reason:
+    return Reason.of("no_vehicle_in_fleet", needs=_needs(party), seats=party.seats)
 
 
-def _busy_reason(request: dict) -> str:
-    return f"no {_needs(request)} free in time"
-
-
-def _reason_family(reason: str) -> str:
-    return reason.split(":")[0] if ":" in reason else reason
+def _busy_reason(party: Party, zone) -> Reason:
+    window = local_window(party.earliest_pickup, party.latest_pickup, zone)
+    return Reason.of("no_vehicle_free", needs=_needs(party), seats=party.seats, window=window)
 
 
 def _service_day(moment: datetime, zone, boundary: int) -> date:

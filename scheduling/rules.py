@@ -2,7 +2,9 @@
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+
+from scheduling.reasons import Reason, local_iso
 
 Point = tuple[float, float]  # (latitude, longitude) in degrees
 
@@ -72,19 +74,24 @@ class Visit:
 class AttendanceProblem:
     session: str
     kind: str  # "conflict", "before_arrival" or "after_departure"
-    detail: str
+    reason: Reason  # session_conflict, session_before_arrival or session_after_departure
 
 
-def attendance_problems(rules: MovementRules, stay: Stay, visits: list[Visit]) -> list[AttendanceProblem]:
-    """Sessions a delegate cannot attend: unreachable after landing, too close to the flight out, or overlapping."""
+def attendance_problems(
+    rules: MovementRules, stay: Stay, visits: list[Visit], zone: tzinfo | None = None
+) -> list[AttendanceProblem]:
+    """Sessions a delegate cannot attend: unreachable after landing, too close to the flight out, or overlapping.
+    Moments in the reasons are in `zone` (as given when there is none)."""
     problems: list[AttendanceProblem] = []
     attended: list[Visit] = []
     for visit in sorted(visits, key=lambda v: (v.starts_at, v.session)):
-        problem = _reach_problem(rules, stay, visit)
+        problem = _reach_problem(rules, stay, visit, zone)
         if problem is None:
             clash = next((earlier for earlier in attended if visit.starts_at < earlier.ends_at), None)
             if clash is not None:
-                problem = AttendanceProblem(visit.session, "conflict", f"overlaps {clash.session}")
+                problem = AttendanceProblem(
+                    visit.session, "conflict", Reason.of("session_conflict", overlaps=clash.session)
+                )
         if problem is None:
             attended.append(visit)
         else:
@@ -92,7 +99,7 @@ def attendance_problems(rules: MovementRules, stay: Stay, visits: list[Visit]) -
     return problems
 
 
-def _reach_problem(rules: MovementRules, stay: Stay, visit: Visit) -> AttendanceProblem | None:
+def _reach_problem(rules: MovementRules, stay: Stay, visit: Visit, zone: tzinfo | None) -> AttendanceProblem | None:
     hotel = stay.hotel.point
     venue = visit.place.point
     if stay.arrival_at is not None and stay.arrival_place is not None:
@@ -102,25 +109,26 @@ def _reach_problem(rules: MovementRules, stay: Stay, visit: Visit) -> Attendance
         earliest_at_venue = at_hotel + rules.travel_time(hotel, venue) + rules.dwell
         latest_at_venue = visit.starts_at - rules.session_arrive_latest
         if earliest_at_venue > latest_at_venue:
-            return AttendanceProblem(
-                visit.session,
-                "before_arrival",
-                f"lands {_clock(stay.arrival_at)} and cannot be at {visit.place.code} before "
-                f"{_clock(earliest_at_venue)}; the session needs them there by {_clock(latest_at_venue)}",
+            reason = Reason.of(
+                "session_before_arrival",
+                venue=visit.place.code,
+                landing_at=local_iso(stay.arrival_at, zone),
+                earliest_at=local_iso(earliest_at_venue, zone),
+                needed_at=local_iso(latest_at_venue, zone),
             )
+            return AttendanceProblem(visit.session, "before_arrival", reason)
     if stay.departure_at is not None and stay.departure_place is not None:
         back_at_hotel = visit.ends_at + rules.travel_time(venue, hotel) + rules.dwell
         at_airport = back_at_hotel + rules.travel_time(hotel, stay.departure_place.point) + rules.dwell
         latest_at_airport = stay.departure_at - rules.departure_arrive_latest
         if at_airport > latest_at_airport:
-            return AttendanceProblem(
-                visit.session,
-                "after_departure",
-                f"ends {_clock(visit.ends_at)} but the delegate must be at {stay.departure_place.code} by "
-                f"{_clock(latest_at_airport)} for their flight at {_clock(stay.departure_at)}",
+            reason = Reason.of(
+                "session_after_departure",
+                venue=visit.place.code,
+                departure_venue=stay.departure_place.code,
+                ends_at=local_iso(visit.ends_at, zone),
+                needed_at=local_iso(latest_at_airport, zone),
+                flight_at=local_iso(stay.departure_at, zone),
             )
+            return AttendanceProblem(visit.session, "after_departure", reason)
     return None
-
-
-def _clock(moment: datetime) -> str:
-    return moment.strftime("%a %d %b %H:%M")

@@ -18,6 +18,7 @@ from logistics.models import (
     Trip,
     Vehicle,
 )
+from logistics.run_reasons import trigger
 
 MORNING = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)  # 09:00 in Panama
 
@@ -146,7 +147,7 @@ class ScheduleRunFactory(factory.django.DjangoModelFactory):
         model = ScheduleRun
 
     conference = factory.SubFactory(ConferenceFactory)
-    trigger = "test"
+    triggers = factory.LazyFunction(lambda: [trigger("recompute")])
 
 
 class ScheduleVersionFactory(factory.django.DjangoModelFactory):
@@ -235,3 +236,10 @@ def published_ride(*, version, delegate, vehicle, session=None, pickup_at=MORNIN
     StopPassengerFactory(stop=pickup, movement=movement, action="board")
     StopPassengerFactory(stop=dropoff, movement=movement, action="alight")
     return movement
+
+
+def unserved(code: str = "no_vehicle_free", **params) -> dict:
+    """A movement's fields for "not served, because": `MovementFactory(..., **unserved(needs=["armoured"]))`."""
+    if code == "no_vehicle_free":
+        params = {"needs": [], "seats": 1} | params
+    return {"unserved_code": code, "unserved_params": params}

@@ -41,7 +41,12 @@ class LegSerializer(serializers.Serializer):
     movement = serializers.CharField(source="movement.code", help_text="The movement's id in this version.")
     kind = serializers.CharField(source="movement.kind")
     status = serializers.SerializerMethodField(help_text="scheduled, or unserved (see unserved_reason).")
-    unserved_reason = serializers.CharField(source="movement.unserved_reason", allow_blank=True)
+    unserved_reason = serializers.CharField(
+        source="movement.unserved_reason", allow_blank=True, help_text="Why it is not served, in English."
+    )
+    unserved_code = serializers.CharField(
+        source="movement.unserved_code", allow_blank=True, help_text="Why it is not served, as a code (empty: served)."
+    )
     origin = PlaceSerializer(source="movement.from_venue")
     destination = PlaceSerializer(source="movement.to_venue")
     pickup_at = LocalDateTime(source="pickup.arrive_at", allow_null=True, default=None)
@@ -60,7 +65,8 @@ class LegSerializer(serializers.Serializer):
 class SkippedSessionSerializer(serializers.Serializer):
     session = serializers.CharField()
     to = serializers.CharField(help_text="The session's venue.")
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="Why, in English.")
+    code = serializers.CharField(source="reason.code", help_text="Why, as a code.")
 
 
 class ItineraryDelegateSerializer(serializers.Serializer):

@@ -45,9 +45,19 @@ class TripSerializer(serializers.ModelSerializer):
         fields = ["id", "conference", "version", "code", "vehicle", "starts_at", "ends_at", "stops"]
 
 
+class CodedSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    params = serializers.DictField(help_text="Its details: moments in ISO 8601 with the conference's offset, codes.")
+
+
 class RunSerializer(serializers.ModelSerializer):
     conference = serializers.SlugRelatedField(slug_field="code", read_only=True)
     version = serializers.SerializerMethodField(help_text="The schedule version the run published, if any.")
+    trigger = serializers.CharField(read_only=True, help_text="What asked for the run, in English.")
+    triggers = CodedSerializer(many=True, read_only=True, help_text="What asked for the run, as codes.")
+    findings = CodedSerializer(
+        many=True, read_only=True, help_text="Why the run published nothing (and the validator's findings), as codes."
+    )
 
     class Meta:
         model = ScheduleRun
@@ -56,12 +66,14 @@ class RunSerializer(serializers.ModelSerializer):
             "conference",
             "status",
             "trigger",
+            "triggers",
             "created_at",
             "started_at",
             "finished_at",
             "progress",
             "metrics",
             "error",
+            "findings",
             "version",
         ]
 

@@ -17,6 +17,7 @@ from logistics.models import (
     StopPassenger,
     Trip,
 )
+from logistics.run_reasons import trigger
 from logistics.selectors.schedule import schedule_export
 from logistics.services.schedule import schedule_recompute_request
 
@@ -103,7 +104,9 @@ class RecomputeView(ConferenceScopedView, generics.GenericAPIView):
     def post(self, request, code):
         conference = self.get_object()
         run = schedule_recompute_request(
-            conference_id=conference.pk, trigger=f"asked for by {request.user.get_username()}", user=request.user
+            conference_id=conference.pk,
+            trigger=trigger("asked_by", user=request.user.get_username()),
+            user=request.user,
         )
         run = ScheduleRun.objects.select_related("conference", "version").get(pk=run.pk)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -1,10 +1,11 @@
 from collections import defaultdict
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from conference.models import Conference
+from conference.reasons import reason_text
 from conference.selectors.conferences import conference_movement_rules, venue_places
-from conference.wording import attendance_detail_text
 from delegates.models import Attendance, Delegate
 from scheduling.rules import Stay, Visit, attendance_problems
 
@@ -40,13 +41,15 @@ def attendance_warnings(*, conference: Conference) -> list[str]:
             departure_place=places.get(delegate.departure_venue_id),
         )
         for problem in attendance_problems(rules, stay, visits[delegate.pk]):
+            with timezone.override(zone):
+                detail = reason_text(problem.reason)
             warnings.append(
                 _("%(delegate)s (%(name)s) cannot attend %(session)s: %(detail)s")
                 % {
                     "delegate": delegate.external_id,
                     "name": delegate.full_name,
                     "session": problem.session,
-                    "detail": attendance_detail_text(problem.detail),
+                    "detail": detail,
                 }
             )
     return warnings

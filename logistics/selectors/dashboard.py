@@ -57,7 +57,7 @@ def dashboard(*, access: Access, conference: Conference, day: date, at: datetime
     # a scheduled pickup lies within the pickup window, so the window narrows the candidates in the database
     candidates = legs_of(movements.filter(latest_pickup__gte=at, earliest_pickup__lt=until))
     upcoming = sorted((row for row in candidates if at <= row.pickup_at < until), key=lambda row: row.pickup_at)
-    unserved = movements.exclude(unserved_reason="").order_by("earliest_pickup", "code")
+    unserved = movements.exclude(unserved_code="").order_by("earliest_pickup", "code")
     fleet = None
     if access.role != Role.LIAISON:
         vehicles = access.scope(Vehicle.objects.filter(conference=conference)).order_by("callsign")

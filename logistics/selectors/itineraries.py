@@ -9,6 +9,7 @@ from logistics.models import (
     Stop,
     StopPassenger,
 )
+from logistics.scheduler_adapter import stored_reason
 from logistics.selectors.schedule import Leg
 
 
@@ -42,6 +43,6 @@ def skipped_sessions(*, version: ScheduleVersion | None, external_ids: set[str])
     """Sessions the published version could not take these delegates to, with the reason."""
     found: dict[str, list[dict]] = defaultdict(list)
     for row in version.skipped if version else []:
-        if row["delegate"] in external_ids:
-            found[row["delegate"]].append(row)
+        if row["delegate"] in external_ids and row.get("session"):
+            found[row["delegate"]].append({**row, "reason": stored_reason(row)})
     return found

@@ -18,6 +18,7 @@ from logistics.models import (
     Vehicle,
 )
 from logistics.scheduler_adapter import published_schedule
+from scheduling.model import Unserved
 
 
 def current_version(*, conference_id: int) -> ScheduleVersion | None:
@@ -137,13 +138,7 @@ def schedule_export(*, conference: Conference) -> dict | None:
                     row.setdefault(f"{action}_requests", []).append(movement.ride)
         return row
 
-    unserved = [
-        {"delegate": u.passenger, "from": u.origin, "to": u.destination, "reason": u.reason} for u in schedule.unserved
-    ]
-    unserved += [
-        {"delegate": s["delegate"], "from": None, "to": s["to"], "reason": s["reason"], "session": s["session"]}
-        for s in version.skipped
-    ]
+    unserved = [_unserved(u) for u in schedule.unserved]  # movements not served, then sessions skipped
     return {
         "conference": conference.code,
         "version": version.number,
@@ -154,3 +149,9 @@ def schedule_export(*, conference: Conference) -> dict | None:
         ],
         "unserved": unserved,
     }
+
+
+def _unserved(unserved: Unserved) -> dict:
+    entry = {"delegate": unserved.passenger, "from": unserved.origin, "to": unserved.destination}
+    entry |= {"reason": str(unserved.reason), "code": unserved.reason.code}
+    return {**entry, "session": unserved.session} if unserved.movement is None else entry

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from conference.errors import Invalid, Refused
 from logistics.models import StatusOutcome, Vehicle, VehicleStatus, VehicleStatusEvent
+from logistics.run_reasons import trigger
 
 S = VehicleStatus
 # Where a vehicle may go from each status. Reporting the current status again (a position update) is always allowed.
@@ -111,9 +112,9 @@ def _apply(vehicle: Vehicle, event: VehicleStatusEvent) -> None:
         fields += ["last_latitude", "last_longitude", "last_position_at"]
     vehicle.save(update_fields=fields)
     if leaves_or_joins_pool:  # the scheduler plans only with vehicles in service
-        word = "out of service" if event.status == S.OUT_OF_SERVICE else "back in service"
+        code = "vehicle_out_of_service" if event.status == S.OUT_OF_SERVICE else "vehicle_back_in_service"
         schedule_recompute_request(
-            conference_id=vehicle.conference_id, trigger=f"vehicle {vehicle.callsign} {word}", user=event.reported_by
+            conference_id=vehicle.conference_id, trigger=trigger(code, vehicle=vehicle.callsign), user=event.reported_by
         )
 
 

@@ -10,6 +10,7 @@ from conference.errors import Invalid, Refused
 from conference.models import Venue
 from delegates.models import Delegation
 from logistics.models import RequestKind, RequestStatus, ResourceRequest, ScheduleRun, Vehicle
+from logistics.run_reasons import trigger
 from logistics.services.schedule import triggers_paused
 
 DECIDABLE = {RequestStatus.SUBMITTED}
@@ -106,7 +107,7 @@ def _decide(*, request_id: int, to: str, allowed: set, user, reason: str) -> tup
         run = None
         if request.kind == RequestKind.VEHICLE and (to == RequestStatus.APPROVED or was_planned):
             run = schedule_recompute_request(
-                conference_id=request.conference_id, trigger=f"request {request.pk} {to}", user=user
+                conference_id=request.conference_id, trigger=trigger(f"request_{to}", request=request.pk), user=user
             )
     if run is not None:
         run.refresh_from_db()

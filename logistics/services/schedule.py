@@ -23,25 +23,28 @@ from logistics.models import (
     ScheduleRun,
     ScheduleVersion,
 )
+from logistics.run_reasons import ENDINGS, ending, ending_english, trigger
 from logistics.scheduler_adapter import scheduling_problem, version_write
 from scheduling.planner import Prepared, assemble, solve_day
-from scheduling.validate import validate, without_movements
+from scheduling.reasons import Reason, reason_english
+from scheduling.validate import rule_breaking_reasons, validate, without_movements
 
 logger = logging.getLogger(__name__)
 _triggers_paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
 
-
-MAX_TRIGGER_LENGTH = 200
+MAX_TRIGGERS = 20  # a burst of changes shares one run: it names the first ones
+MAX_FINDINGS = 50  # a refused run keeps the validator's first findings (and how many more there were)
 
 
 class ScheduleRejected(Exception):
-    def __init__(self, violations: list[str]):
+    def __init__(self, violations: list[Reason]):
         super().__init__(f"the validator rejected the schedule: {len(violations)} violation(s)")
         self.violations = violations
 
 
-def schedule_recompute_request(*, conference_id: int, trigger: str, user=None) -> ScheduleRun:
-    """Queue a recompute once the current transaction commits. Changes in a burst share one queued run."""
+def schedule_recompute_request(*, conference_id: int, trigger: dict, user=None) -> ScheduleRun:
+    """Queue a recompute once the current transaction commits. Changes in a burst share one queued run.
+    `trigger`: what asks for it (logistics.run_reasons.trigger)."""
     with transaction.atomic():
         run = (
             ScheduleRun.objects.select_for_update()
@@ -50,13 +53,11 @@ def schedule_recompute_request(*, conference_id: int, trigger: str, user=None) -
             .first()
         )
         if run is not None:
-            if trigger not in run.trigger:
-                run.trigger = _joined(run.trigger, trigger)
-                run.save(update_fields=["trigger"])
+            if trigger not in run.triggers and len(run.triggers) < MAX_TRIGGERS:
+                run.triggers.append(trigger)
+                run.save(update_fields=["triggers"])
             return run
-        run = ScheduleRun.objects.create(
-            conference_id=conference_id, trigger=trigger[:MAX_TRIGGER_LENGTH], triggered_by=user
-        )
+        run = ScheduleRun.objects.create(conference_id=conference_id, triggers=[trigger], triggered_by=user)
     delay = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.SCHEDULE_DEBOUNCE_SECONDS
     transaction.on_commit(
         lambda: recompute_schedule.apply_async(
@@ -109,7 +110,7 @@ def schedule_recompute(
         return schedule_publish(run_id=run.pk, results=results, prepared=prepared)
     except Exception as exc:  # the run records any failure; the published schedule stays as it was
         logger.exception("schedule run %s failed", run.pk)
-        _finish(run, RunStatus.FAILED, error=_describe(exc))
+        _failure(run, exc)
         return _reload(run)
 
 
@@ -125,8 +126,10 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
         if prepared is None:  # a worker's callback: read the inputs again, they must not have changed
             prepared, input_hash = scheduling_problem(conference=run.conference)
             if input_hash != run.input_hash:
-                _finish(run, RunStatus.SUPERSEDED, error="the inputs changed while the run was computing")
-                schedule_recompute_request(conference_id=run.conference_id, trigger="inputs changed during a run")
+                _finish(run, RunStatus.SUPERSEDED, findings=[ending("inputs_changed_while_computing")])
+                schedule_recompute_request(
+                    conference_id=run.conference_id, trigger=trigger("inputs_changed_during_run")
+                )
                 return _reload(run)
         schedule = assemble(prepared, results)
         schedule = _without_rule_breaking_movements(prepared, schedule)
@@ -140,13 +143,13 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
                 conference=conference, is_current=True, run__created_at__gt=run.created_at
             ).exists()
             if newer:
-                _finish(run, RunStatus.SUPERSEDED, error="a newer run already published its schedule")
+                _finish(run, RunStatus.SUPERSEDED, findings=[ending("newer_run_published")])
                 return _reload(run)
             version = version_write(conference=conference, run=run, schedule=schedule)
             _finish(run, RunStatus.SUCCEEDED, metrics={**schedule.metrics, "version": version.number})
     except Exception as exc:
         logger.exception("publishing run %s failed", run_id)
-        _finish(run, RunStatus.FAILED, error=_describe(exc))
+        _failure(run, exc)
     return _reload(run)
 
 
@@ -156,17 +159,12 @@ def _without_rule_breaking_movements(prepared: Prepared, schedule):
     violations = validate(prepared.scenario, schedule, prepared.matrix)
     if not violations or not all(getattr(v, "movements", ()) for v in violations):
         return schedule
-    reasons = {}
-    for violation in violations:
-        for movement_id in violation.movements:
-            reasons.setdefault(movement_id, f"could not be fitted within the rules ({violation.split(': ', 1)[-1]})")
+    reasons = rule_breaking_reasons(violations)
     repaired = without_movements(schedule, reasons)
     repaired.metrics = {**schedule.metrics, "served": schedule.metrics["served"] - len(reasons)}
     repaired.metrics["unserved"] = schedule.metrics["unserved"] + len(reasons)
     by_reason = dict(schedule.metrics["unserved_by_reason"])
-    by_reason["could not be fitted within the rules"] = by_reason.get("could not be fitted within the rules", 0) + len(
-        reasons
-    )
+    by_reason["broke_rule"] = by_reason.get("broke_rule", 0) + len(reasons)
     repaired.metrics["unserved_by_reason"] = by_reason
     logger.warning("%d movement(s) broke a rule and were listed as unserved", len(reasons))
     return repaired
@@ -178,7 +176,9 @@ def _claim(*, conference_id: int, run_id: int | None) -> ScheduleRun | None:
     if run_id is None:
         if not Conference.objects.filter(pk=conference_id).exists():
             return None
-        run = ScheduleRun.objects.create(conference_id=conference_id, trigger="recompute", status=RunStatus.QUEUED)
+        run = ScheduleRun.objects.create(
+            conference_id=conference_id, triggers=[trigger("recompute")], status=RunStatus.QUEUED
+        )
         run_id = run.pk
     if (
         ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING, started_at=now)
@@ -189,19 +189,27 @@ def _claim(*, conference_id: int, run_id: int | None) -> ScheduleRun | None:
     # queued runs from before this one are covered by it: it reads the inputs now
     covered = queued.filter(created_at__lte=run.created_at).exclude(pk=run_id)
     for older in covered:
-        run.trigger = _joined(run.trigger, older.trigger)
-    covered.update(status=RunStatus.SUPERSEDED, finished_at=now, error=f"covered by run {run_id}")
-    run.save(update_fields=["trigger"])
+        run.triggers += [given for given in older.triggers if given not in run.triggers][
+            : MAX_TRIGGERS - len(run.triggers)
+        ]
+    covered_by = [ending("covered_by_run", run=run_id)]
+    covered.update(status=RunStatus.SUPERSEDED, finished_at=now, findings=covered_by, error=_english(covered_by))
+    run.save(update_fields=["triggers"])
     return run
 
 
-def _finish(run: ScheduleRun, status: str, *, metrics: dict | None = None, error: str = "") -> None:
+def _finish(
+    run: ScheduleRun, status: str, *, metrics: dict | None = None, findings: list[dict] = (), error: str = ""
+) -> None:
+    """`findings`: why the run published nothing, as codes (also kept in English in `error`, beside the text of an
+    exception)."""
     ScheduleRun.objects.filter(pk=run.pk).update(
         status=status,
         finished_at=timezone.now(),
         progress=100 if status == RunStatus.SUCCEEDED else F("progress"),
         metrics=metrics or {},
-        error=error,
+        findings=list(findings),
+        error=error or _english(findings),
     )
 
 
@@ -210,17 +218,23 @@ def _reload(run: ScheduleRun) -> ScheduleRun:
     return run
 
 
-def _describe(exc: Exception) -> str:
+def _failure(run: ScheduleRun, exc: Exception) -> None:
+    """Record why the run failed: the validator's findings as codes, any other exception as its text."""
     if isinstance(exc, ScheduleRejected):
-        shown = exc.violations[:50]
+        shown = exc.violations[:MAX_FINDINGS]
         more = len(exc.violations) - len(shown)
-        return "\n".join([str(exc), *shown, *([f"... and {more} more"] if more else [])])
-    return f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}"
+        findings = [
+            ending("validator_refused", count=len(exc.violations)),
+            *(violation.to_dict() for violation in shown),
+            *([ending("more_findings", count=more)] if more else []),
+        ]
+        _finish(run, RunStatus.FAILED, findings=findings)
+    else:
+        _finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
 
 
-def _joined(existing: str, addition: str) -> str:
-    text = f"{existing}; {addition}" if existing else addition
-    return text if len(text) <= MAX_TRIGGER_LENGTH else text[: MAX_TRIGGER_LENGTH - 3] + "..."
+def _english(findings: list[dict]) -> str:
+    return "\n".join(ending_english(f) if f["code"] in ENDINGS else reason_english(f) for f in findings)
 
 
 # Celery tasks: thin wrappers that take ids and call the services above.

@@ -4,7 +4,8 @@ from icalendar import Calendar
 
 from logistics.models import ScheduleVersion
 from logistics.services.fleet import vehicle_status_report
-from tests.factories import MORNING, DelegateFactory, MovementFactory, published_ride
+from scheduling.reasons import Reason
+from tests.factories import MORNING, DelegateFactory, MovementFactory, published_ride, unserved
 
 
 def test_itinerary_lists_the_published_movements_in_time_order_with_vehicle_driver_and_session(world, api_client):
@@ -40,15 +41,32 @@ def test_itinerary_lists_the_published_movements_in_time_order_with_vehicle_driv
 
 
 def test_unserved_movement_and_skipped_session_are_listed_with_their_reason(world, api_client):
-    MovementFactory(version=world.version, delegate=world.own.delegate, unserved_reason="no armoured vehicle free")
-    world.version.skipped = [{"delegate": "PA-1", "session": "S9", "to": "MOF", "reason": "overlaps PLEN"}]
+    MovementFactory(version=world.version, delegate=world.own.delegate, **unserved(needs=["armoured"]))
+    world.version.skipped = [
+        {
+            "delegate": "PA-1",
+            "session": "S9",
+            "from": None,
+            "to": "MOF",
+            "code": "session_conflict",
+            "params": {"overlaps": "PLEN"},
+        }
+    ]
     world.version.save()
     body = api_client(world.users["organizer"]).get("/api/v1/delegates/PA-1/itinerary").json()
-    unserved = [m for m in body["movements"] if m["status"] == "unserved"]
-    assert len(unserved) == 1
-    assert unserved[0]["unserved_reason"] == "no armoured vehicle free"
-    assert unserved[0]["vehicle"] is None and unserved[0]["pickup_at"] is None
-    assert body["skipped_sessions"] == [{"session": "S9", "to": "MOF", "reason": "overlaps PLEN"}]
+    listed = [m for m in body["movements"] if m["status"] == "unserved"]
+    assert len(listed) == 1
+    assert listed[0]["unserved_reason"] == "no armoured vehicle free in time"
+    assert listed[0]["unserved_code"] == "no_vehicle_free"
+    assert listed[0]["vehicle"] is None and listed[0]["pickup_at"] is None
+    assert body["skipped_sessions"] == [
+        {
+            "session": "S9",
+            "to": "MOF",
+            "reason": str(Reason.of("session_conflict", overlaps="PLEN")),
+            "code": "session_conflict",
+        }
+    ]
 
 
 def test_itinerary_before_any_published_schedule_is_empty_with_no_version(world, api_client):
@@ -75,7 +93,7 @@ def test_conditional_get_answers_304_until_the_itinerary_changes(world, api_clie
 
 
 def test_calendar_is_valid_icalendar_with_one_event_per_movement_in_the_conference_zone(world, api_client):
-    MovementFactory(version=world.version, delegate=world.own.delegate, unserved_reason="no vehicle free")
+    MovementFactory(version=world.version, delegate=world.own.delegate, **unserved())
     client = api_client(world.users["liaison"])
     response = client.get("/api/v1/delegates/PA-1/itinerary.ics")
     assert response["Content-Type"].startswith("text/calendar")

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from logistics.run_reasons import trigger
 from tests.factories import (
     ConferenceFactory,
     DelegateFactory,
@@ -124,13 +125,20 @@ def test_board_shows_only_the_published_version(world, client):
 
 def test_board_lists_the_run_history(world, client):
     ScheduleRunFactory(
-        conference=world.conference, status="failed", trigger="vehicle ARM-01 edited", metrics={}, error="no solution"
+        conference=world.conference,
+        status="failed",
+        triggers=[trigger("input_changed", what="vehicle", object="ARM-01")],
+        metrics={},
+        error="no solution",
     )
     ScheduleRunFactory(
-        conference=world.conference, status="succeeded", trigger="import", metrics={"served": 41, "unserved": 3}
+        conference=world.conference,
+        status="succeeded",
+        triggers=[trigger("import")],
+        metrics={"served": 41, "unserved": 3},
     )
     page = _get(client, world.users["reader"], f"{BOARD}?day={DAY}").content.decode()
-    assert "vehicle ARM-01 edited" in page and "no solution" in page
+    assert "vehicle ARM-01 changed" in page and "no solution" in page
     assert ">41<" in page and ">3<" in page
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from logistics.run_reasons import trigger
 from tests.factories import (
     MORNING,
     ConferenceFactory,
@@ -16,6 +17,7 @@ from tests.factories import (
     VehicleFactory,
     VenueFactory,
     published_ride,
+    unserved,
 )
 
 URL = "/c/CASC/"
@@ -89,16 +91,16 @@ def test_dashboard_lists_arrivals_and_departures_of_the_day(world, client):
 
 
 def test_dashboard_shows_unserved_movements_with_their_reason(world, client):
-    MovementFactory(
-        version=world.version, delegate=world.other.delegate, unserved_reason="no armoured vehicle free in time"
-    )
+    MovementFactory(version=world.version, delegate=world.other.delegate, **unserved(needs=["armoured"]))
     page = _page(client, world.users["organizer"]).content.decode()
     assert "1 unserved movement" in page
     assert "no armoured vehicle free in time" in page
 
 
 def test_dashboard_shows_the_state_of_the_last_run(world, client):
-    ScheduleRunFactory(conference=world.conference, status="failed", error="the solver gave up", trigger="import")
+    ScheduleRunFactory(
+        conference=world.conference, status="failed", error="the solver gave up", triggers=[trigger("import")]
+    )
     page = _page(client, world.users["organizer"]).content.decode()
     assert 'id="last-run"' in page and "Failed" in page and "the solver gave up" in page
     assert f"Version {world.version.number}" in page
@@ -106,7 +108,9 @@ def test_dashboard_shows_the_state_of_the_last_run(world, client):
 
 def test_liaison_dashboard_shows_only_its_delegation(world, client):
     MovementFactory(
-        version=world.version, delegate=world.other.delegate, unserved_reason="cannot get from X to Y in time"
+        version=world.version,
+        delegate=world.other.delegate,
+        **unserved("cannot_reach_in_time", **{"from": "X", "to": "Y"}),
     )
     ResourceRequestFactory(conference=world.conference, delegation=world.other.delegation, notes="secret CR notes")
     response = _page(client, world.users["liaison"])
@@ -127,7 +131,7 @@ def test_liaison_sees_its_delegations_request_movements(world, client):
         kind="request",
         from_venue=hotel,
         to_venue=venue,
-        unserved_reason="no van free",
+        **unserved(seats=8),
     )
     MovementFactory(
         version=world.version,
@@ -136,7 +140,7 @@ def test_liaison_sees_its_delegations_request_movements(world, client):
         kind="request",
         from_venue=hotel,
         to_venue=venue,
-        unserved_reason="other",
+        **unserved("request_window_too_short"),
     )
     summary = _page(client, world.users["liaison"]).context["summary"]
     assert [row.movement for row in summary.unserved] == [movement]
@@ -167,7 +171,7 @@ def _grow(world, n):
         MovementFactory(
             version=world.version, delegate=delegate, kind="arrival", from_venue=airport, to_venue=delegate.hotel
         )
-        MovementFactory(version=world.version, delegate=delegate, unserved_reason="no seat")
+        MovementFactory(version=world.version, delegate=delegate, **unserved())
         ResourceRequestFactory(conference=conference, delegation=world.own.delegation)
         ScheduleRunFactory(conference=conference)
 

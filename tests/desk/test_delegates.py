@@ -167,7 +167,7 @@ def test_delegate_page_shows_flights_hotel_sessions_and_itinerary(client, world)
 def test_unserved_movement_shows_its_reason(client, world):
     ride = published_ride(version=world.version, delegate=world.own.delegate, vehicle=world.own.vehicle)
     ride.stop_passengers.all().delete()
-    ride.unserved_reason = "no armoured vehicle free in time"
+    ride.unserved_code, ride.unserved_params = "no_vehicle_free", {"needs": ["armoured"], "seats": 1}
     ride.save()
     _as(client, world, "organizer")
     page = _rows(client.get(_page("PA-1")))

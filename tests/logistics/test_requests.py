@@ -331,7 +331,9 @@ def test_the_recompute_a_decision_returns_is_the_one_queued(delegation):
     _, run = resource_request_approve(request_id=request.pk, user=UserFactory())
     # inside the test's transaction nothing is committed, so the run is still waiting for its worker
     assert run.status == RunStatus.QUEUED
-    assert list(ScheduleRun.objects.values_list("pk", "trigger")) == [(run.pk, f"request {request.pk} approved")]
+    assert [(queued.pk, queued.trigger) for queued in ScheduleRun.objects.all()] == [
+        (run.pk, f"request {request.pk} approved")
+    ]
 
 
 def test_approving_a_request_for_something_else_than_a_vehicle_queues_no_recompute(

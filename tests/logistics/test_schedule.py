@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from conference.models import Conference
 from logistics.models import Movement, RunStatus, ScheduleRun, ScheduleVersion, StopPassenger, Trip
+from logistics.run_reasons import trigger
 from logistics.scheduler_adapter import published_schedule, scheduling_problem, scheduling_scenario
 from logistics.services.imports import scenario_folder_files, scenario_import
 from logistics.services.schedule import schedule_publish, schedule_recompute, schedule_recompute_request
@@ -26,7 +27,7 @@ def test_recompute_publishes_a_valid_schedule_as_the_current_version(small_confe
     version = ScheduleVersion.objects.get(conference=small_conference, is_current=True)
     assert version.number == 1 and version.run == run
     assert run.metrics["movements"] == 6 and run.metrics["served"] == 6
-    assert Movement.objects.filter(version=version, unserved_reason="").count() == 6
+    assert Movement.objects.filter(version=version, unserved_code="").count() == 6
     vip_rides = StopPassenger.objects.filter(movement__delegate__external_id="D1", action="board")
     assert {p.stop.trip.vehicle.callsign for p in vip_rides} == {"ARM-01"}
 
@@ -76,7 +77,7 @@ def publish_tampered(conference, tamper):
         tamper(result, prepared)
     run = ScheduleRun.objects.create(
         conference=conference,
-        trigger="test",
+        triggers=[trigger("recompute")],
         status=RunStatus.RUNNING,
         started_at=timezone.now(),
         input_hash=input_hash,
@@ -94,6 +95,8 @@ def test_publishing_refuses_a_schedule_the_validator_rejects(small_conference):
     run = publish_tampered(small_conference, start_away_from_the_depot)
     assert run.status == RunStatus.FAILED
     assert "the validator rejected the schedule" in run.error and "not at the depot DEP" in run.error
+    assert run.findings[0] == {"code": "validator_refused", "params": {"count": len(run.findings) - 1}}
+    assert {finding["code"] for finding in run.findings[1:]} >= {"trip_not_from_depot", "trip_not_to_depot"}
     assert ScheduleVersion.objects.get(conference=small_conference, is_current=True).number == 1
 
 
@@ -108,16 +111,28 @@ def test_movements_that_break_a_rule_are_listed_unserved_not_published(small_con
     version = ScheduleVersion.objects.get(conference=small_conference, is_current=True)
     vip = Movement.objects.get(version=version, delegate__external_id="D1", kind="to_session")
     assert "could not be fitted within the rules" in vip.unserved_reason and "not armoured" in vip.unserved_reason
+    assert vip.unserved_code == "broke_rule" and vip.unserved_params["violation"]["code"] == "vip_not_armoured"
     assert not StopPassenger.objects.filter(movement=vip).exists()
-    assert run.metrics["unserved_by_reason"]["could not be fitted within the rules"] == 2
+    assert run.metrics["unserved_by_reason"]["broke_rule"] == 2
 
 
 def test_a_burst_of_changes_shares_one_queued_run(small_conference, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        first = schedule_recompute_request(conference_id=small_conference.pk, trigger="vehicle VAN-01 changed")
-        second = schedule_recompute_request(conference_id=small_conference.pk, trigger="delegate D2 changed")
+        first = schedule_recompute_request(
+            conference_id=small_conference.pk, trigger=trigger("input_changed", what="vehicle", object="VAN-01")
+        )
+        second = schedule_recompute_request(
+            conference_id=small_conference.pk, trigger=trigger("input_changed", what="delegate", object="D2")
+        )
+        schedule_recompute_request(
+            conference_id=small_conference.pk, trigger=trigger("input_changed", what="delegate", object="D2")
+        )
     assert first.pk == second.pk
     assert ScheduleRun.objects.get().trigger == "vehicle VAN-01 changed; delegate D2 changed"
+    assert ScheduleRun.objects.get().triggers[1] == {
+        "code": "input_changed",
+        "params": {"what": "delegate", "object": "D2"},
+    }
     assert len(callbacks) == 1
 
 
@@ -140,7 +155,7 @@ def test_position_updates_do_not_queue_a_recompute(small_conference, django_capt
 
 
 def test_a_run_is_claimed_once(small_conference):
-    run = ScheduleRun.objects.create(conference=small_conference, trigger="test")
+    run = ScheduleRun.objects.create(conference=small_conference, triggers=[trigger("recompute")])
     assert schedule_recompute(conference_id=small_conference.pk, run_id=run.pk).status == RunStatus.SUCCEEDED
     assert schedule_recompute(conference_id=small_conference.pk, run_id=run.pk) is None
     assert ScheduleVersion.objects.count() == 1

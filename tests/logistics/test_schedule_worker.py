@@ -8,6 +8,7 @@ from celery.contrib.testing.worker import start_worker
 
 from convoy.celery import app
 from logistics.models import RunStatus, ScheduleRun, ScheduleVersion
+from logistics.run_reasons import trigger
 from logistics.services.schedule import schedule_recompute_request
 from tests.factories import MORNING, AttendanceFactory, SessionFactory
 
@@ -54,11 +55,11 @@ def two_days(quiet, small_conference):
 
 
 def test_worker_solves_the_days_in_parallel_and_publishes(two_days, worker, small_conference):
-    run = wait_for(schedule_recompute_request(conference_id=small_conference.pk, trigger="test").pk)
+    run = wait_for(schedule_recompute_request(conference_id=small_conference.pk, trigger=trigger("recompute")).pk)
     assert run.status == RunStatus.SUCCEEDED, run.error
     assert run.metrics["days"] == 2 and run.metrics["served"] == 12
     assert ScheduleVersion.objects.get(conference=small_conference, is_current=True).run_id == run.pk
 
-    again = wait_for(schedule_recompute_request(conference_id=small_conference.pk, trigger="again").pk)
+    again = wait_for(schedule_recompute_request(conference_id=small_conference.pk, trigger=trigger("recompute")).pk)
     assert again.status == RunStatus.SUCCEEDED and again.metrics["unchanged"] is True
     assert ScheduleVersion.objects.filter(conference=small_conference).count() == 1

@@ -47,7 +47,7 @@ def test_overlapping_sessions_are_conflicts_of_the_later_one():
     problems = attendance_problems(
         RULES, stay, [visit("LATE", AMADOR, NINE + timedelta(minutes=30)), visit("PLEN", ATLAPA, NINE)]
     )
-    assert [(p.session, p.kind, p.detail) for p in problems] == [("LATE", "conflict", "overlaps PLEN")]
+    assert [(p.session, p.kind, p.reason) for p in problems] == [("LATE", "conflict", "overlaps PLEN")]
 
 
 def test_back_to_back_sessions_do_not_overlap():

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
 from logistics.models import RunStatus, ScheduleRun
+from logistics.run_reasons import trigger
 from logistics.services.schedule import schedule_recompute, schedule_recompute_request
 
 FINISHED = {RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SUPERSEDED}
@@ -30,7 +31,7 @@ class Command(BaseCommand):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             run = schedule_recompute(conference_id=conference.pk)
         else:
-            run = schedule_recompute_request(conference_id=conference.pk, trigger="recompute_schedule command")
+            run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("recompute_command"))
             deadline = time.monotonic() + timeout
             while wait and run.status not in FINISHED and time.monotonic() < deadline:
                 time.sleep(0.5)

@@ -14,6 +14,7 @@ from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
 from delegates.selectors.attendance import attendance_warnings
 from logistics.models import Vehicle
+from logistics.run_reasons import trigger
 from logistics.services.imports.tables import CONFERENCE_FILE, FILE_ORDER, RowError, Table, file_specs, read_table
 from logistics.services.schedule import schedule_recompute_request, triggers_paused
 
@@ -180,7 +181,7 @@ def scenario_import(
     report.conference = conference.code
     report.warnings = attendance_warnings(conference=conference)
     if recompute if recompute is not None else settings.SCHEDULE_AUTO_RECOMPUTE:
-        report.recompute_run = schedule_recompute_request(conference_id=conference.pk, trigger="import").pk
+        report.recompute_run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("import")).pk
     return report
 
 

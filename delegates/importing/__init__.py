@@ -1,1 +1,0 @@
-"""Import of a scenario: the CSV files of the data contract (docs in README.md, 'Importing data')."""
