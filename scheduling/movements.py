@@ -4,9 +4,9 @@ import dataclasses
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
+from scheduling.attendance import attendance_problems
 from scheduling.model import Event, Movement, Person, Scenario, Unserved
 from scheduling.reasons import Reason
-from scheduling.rules import Place, Stay, Visit, attendance_problems
 
 LONG_AGO = datetime(1900, 1, 1, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -54,18 +54,7 @@ def _person_movements(
 ) -> tuple[list[Movement], list[Unserved]]:
     rules, places, zone = scenario.rules, scenario.places, scenario.zone
 
-    def place(code: str) -> Place:
-        return Place(code, places[code])
-
-    stay = Stay(
-        hotel=place(person.hotel),
-        arrival_at=person.arrival_at,
-        arrival_place=place(person.arrival_place) if person.arrival_place else None,
-        departure_at=person.departure_at,
-        departure_place=place(person.departure_place) if person.departure_place else None,
-    )
-    visits = [Visit(e.code, place(e.place), e.starts_at, e.ends_at) for e in attended]
-    skipped = {problem.session: problem for problem in attendance_problems(rules, stay, visits, zone)}
+    skipped = {problem.session: problem for problem in attendance_problems(rules, person, attended, places, zone)}
     unserved = [
         Unserved(None, person.id, None, event.place, skipped[event.code].reason, session=event.code)
         for event in attended

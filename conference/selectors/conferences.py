@@ -3,7 +3,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from conference.models import Conference, Venue
-from scheduling.rules import MovementRules, Place
+from scheduling.rules import MovementRules, Point
 
 
 def conference_movement_rules(*, conference: Conference) -> MovementRules:
@@ -27,12 +27,12 @@ def conference_movement_rules(*, conference: Conference) -> MovementRules:
     )
 
 
-def venue_places(*, conference: Conference) -> dict[int, Place]:
-    """Every venue of the conference as plain data, by primary key."""
+def venue_points(*, conference: Conference) -> dict[str, Point]:
+    """Where each venue of the conference is, by code."""
     return {
-        venue_id: Place(code, (float(latitude), float(longitude)))
-        for venue_id, code, latitude, longitude in Venue.objects.filter(conference=conference).values_list(
-            "pk", "code", "latitude", "longitude"
+        code: (float(latitude), float(longitude))
+        for code, latitude, longitude in Venue.objects.filter(conference=conference).values_list(
+            "code", "latitude", "longitude"
         )
     }
 

@@ -3,8 +3,10 @@ import json
 import pickle
 from datetime import UTC, datetime, timedelta
 
+from scheduling.attendance import attendance_problems
+from scheduling.model import Event, Person
 from scheduling.reasons import Reason, english_params, local_iso, local_window
-from scheduling.rules import MovementRules, Place, Stay, Visit, attendance_problems
+from scheduling.rules import MovementRules
 from tests.scheduling.builders import PANAMA, at
 
 
@@ -54,17 +56,11 @@ def test_a_reason_may_carry_another_one():
 
 
 def test_attendance_problems_carry_reasons_in_the_conference_time():
-    rules = MovementRules()
-    hotel, venue, airport = (
-        Place("HIL", (8.9773, -79.5208)),
-        Place("ATL", (8.9858, -79.5118)),
-        Place("PTY", (9.07, -79.38)),
-    )
+    places = {"HIL": (8.9773, -79.5208), "ATL": (8.9858, -79.5118), "PTY": (9.07, -79.38)}
     nine_utc = datetime(2026, 12, 7, 14, 0, tzinfo=UTC)  # 09:00 in Panama
-    stay = Stay(hotel, departure_at=nine_utc + timedelta(hours=4), departure_place=airport)
-    (problem,) = attendance_problems(
-        rules, stay, [Visit("PLEN", venue, nine_utc, nine_utc + timedelta(hours=1))], PANAMA
-    )
+    leaving = Person("D1", "PA", "HIL", departure_at=nine_utc + timedelta(hours=4), departure_place="PTY")
+    plenary = Event("PLEN", "ATL", nine_utc, nine_utc + timedelta(hours=1))
+    (problem,) = attendance_problems(MovementRules(), leaving, [plenary], places, PANAMA)
     assert problem.kind == "after_departure" and problem.reason.code == "session_after_departure"
     assert problem.reason.params["flight_at"] == "2026-12-07T13:00:00-05:00"
     assert problem.reason.startswith("ends Mon 07 Dec 10:00 but the delegate must be at PTY by")
