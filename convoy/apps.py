@@ -1,15 +1,4 @@
-import importlib
-
 from django.apps import AppConfig
-
-# The admin is not autodiscovered (see INSTALLED_APPS): these are the admin modules Convoy registers.
-ADMIN_MODULES = [
-    "django.contrib.auth.admin",
-    "rest_framework.authtoken.admin",
-    "conference.admin",
-    "delegates.admin",
-    "logistics.admin",
-]
 
 
 class ConvoyConfig(AppConfig):
@@ -17,5 +6,10 @@ class ConvoyConfig(AppConfig):
     verbose_name = "Convoy"
 
     def ready(self) -> None:
-        for module in ADMIN_MODULES:
-            importlib.import_module(module)
+        # The admin is not autodiscovered (see INSTALLED_APPS): importing a module registers its admin classes.
+        import django.contrib.auth.admin  # noqa: F401
+        import rest_framework.authtoken.admin  # noqa: F401
+
+        import conference.admin  # noqa: F401
+        import delegates.admin  # noqa: F401
+        import logistics.admin  # noqa: F401

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from conference.errors import Invalid, Refused
 from logistics.models import StatusOutcome, Vehicle, VehicleStatus, VehicleStatusEvent
 from logistics.run_reasons import trigger
+from logistics.services.schedule import schedule_recompute_request
 
 S = VehicleStatus
 # Where a vehicle may go from each status. Reporting the current status again (a position update) is always allowed.
@@ -100,7 +101,6 @@ def vehicle_status_report(
 
 
 def _apply(vehicle: Vehicle, event: VehicleStatusEvent) -> None:
-    from logistics.services.schedule import schedule_recompute_request
 
     leaves_or_joins_pool = (vehicle.status == S.OUT_OF_SERVICE) != (event.status == S.OUT_OF_SERVICE)
     vehicle.status = event.status

@@ -11,7 +11,7 @@ from conference.models import Venue
 from delegates.models import Delegation
 from logistics.models import RequestKind, RequestStatus, ResourceRequest, ScheduleRun, Vehicle
 from logistics.run_reasons import trigger
-from logistics.services.schedule import triggers_paused
+from logistics.services.schedule import schedule_recompute_request, triggers_paused
 
 DECIDABLE = {RequestStatus.SUBMITTED}
 CANCELLABLE = {RequestStatus.SUBMITTED, RequestStatus.APPROVED}
@@ -89,7 +89,6 @@ def resource_request_reject(*, request_id: int, user, reason: str) -> tuple[Reso
 
 
 def _decide(*, request_id: int, to: str, allowed: set, user, reason: str) -> tuple[ResourceRequest, ScheduleRun | None]:
-    from logistics.services.schedule import schedule_recompute_request
 
     with transaction.atomic(), triggers_paused():
         request = ResourceRequest.objects.select_for_update().select_related("delegation").get(pk=request_id)
