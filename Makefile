@@ -72,7 +72,7 @@ bench-api: install
 bench-map: install
 	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/map_render.py ../shared/scenarios/panama-summit --trips 1000 --rounds 5
 
-# Longer fuzzing than tests/conference/api/test_fuzz.py, against a server that is already running.
+# Longer fuzzing than tests/api/test_fuzz.py, against a server that is already running.
 FUZZ_EXAMPLES ?= 100
 fuzz: install
 	$(VENV)/bin/schemathesis run http://$(DEMO_ADDR)/api/schema/ -H "Authorization: Token $(TOKEN)" \

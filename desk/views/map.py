@@ -1,5 +1,5 @@
 """The map page: venues, vehicles and the routes of a time window on a Leaflet map, kept live by polling the
-GeoJSON endpoints (logistics/api/map_views.py). The page itself only carries the filters, the endpoint URLs
+GeoJSON endpoints (api/views/map.py). The page itself only carries the filters, the endpoint URLs
 and the labels; static/logistics/map.js draws and refreshes everything."""
 
 from datetime import timedelta

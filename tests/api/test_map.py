@@ -1,4 +1,4 @@
-"""The live map's GeoJSON: venues, vehicles and routes (logistics/api/map_views.py, logistics/geo.py)."""
+"""The live map's GeoJSON: venues, vehicles and routes (api/views/map.py, logistics/selectors/map.py)."""
 
 import json
 from datetime import timedelta

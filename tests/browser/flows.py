@@ -30,7 +30,7 @@ def html_lang(page: Page) -> str:
     return page.locator("html").get_attribute("lang")
 
 
-# fleet (logistics/fleet_views.py)
+# fleet (desk/views/fleet.py)
 
 
 def open_fleet(page: Page, code: str) -> None:
@@ -85,7 +85,7 @@ def recompute_on_board(page: Page, code: str, *, timeout_ms: int = 60_000) -> No
     page.wait_for_load_state()
 
 
-# resource requests (logistics/request_views.py)
+# resource requests (desk/views/requests.py)
 
 
 def open_requests(page: Page, code: str) -> None:
