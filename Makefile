@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # settings refuse to start without a key unless DEBUG is on; tests and benchmarks run with DEBUG off
 TEST_SECRET_KEY ?= convoy-tests-and-benchmarks-only-not-a-secret
 
-.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-schedule bench-darp bench-api bench-map fuzz clean
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-import-limits bench-schedule bench-embedded bench-darp bench-api bench-map fuzz clean
 
 help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
@@ -18,7 +18,9 @@ help:
 	@echo "make lint          ruff check and format check, and the import contracts (lint-imports)"
 	@echo "make check-compose docker compose config on docker-compose.yml"
 	@echo "make bench-import  time the import of ../shared/scenarios/panama-summit on SQLite and PostgreSQL"
+	@echo "make bench-import-limits time and memory to refuse a 50 MB and a 3,000,000-row file (service and upload)"
 	@echo "make bench-schedule recompute panama-small in-process and panama-summit on two Celery workers"
+	@echo "make bench-embedded status-post latency of the embedded default (make demo) while a summit recompute runs"
 	@echo "make bench-darp    the optimiser on the Cordeau dial-a-ride instances, 10 s each"
 	@echo "make bench-api     requests/s of the itinerary and vehicle-status API against /api/v1/me (gunicorn, wrk), 3 rounds"
 	@echo "make bench-map     time the map page drawing 150 vehicles, every venue and 1,000 routes in headless Chromium"
@@ -32,9 +34,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# the embedded default: SQLite, and a Celery worker (with its beat) on a broker in files, beside the web server
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo --address $(DEMO_ADDR)
+	DEBUG=1 $(PY) -m celery -A convoy worker --beat --pool=threads --concurrency=2 --loglevel=WARNING & \
+	worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(DEMO_ADDR)
 
 test: install
@@ -59,9 +64,15 @@ check-compose: install
 bench-import: install
 	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/import_scenario.py ../shared/scenarios/panama-summit --database sqlite --database $(TEST_DATABASE_URL)
 
+bench-import-limits: install
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/import_limits.py
+
 bench-schedule: install
 	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/schedule.py ../shared/scenarios/panama-small
 	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/schedule.py ../shared/scenarios/panama-summit --database $(TEST_DATABASE_URL) --broker redis://127.0.0.1:6379/14 --workers 2
+
+bench-embedded: install
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/embedded_latency.py ../shared/scenarios/panama-summit
 
 bench-darp: install
 	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/darp.py --time-limit 10

@@ -7,6 +7,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from api.throttling import throttled_anonymous
 from conference.errors import Refused
 
 
@@ -49,6 +50,8 @@ def error_response(exc, context) -> Response | None:
         return Response(error_body(exc.status, exc.code, exc.message, fields), status=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, exceptions.NotAuthenticated):  # no credentials: counts against the anonymous rate
+        exc = throttled_anonymous(context["request"], context["view"]) or exc
     response = exception_handler(exc, context)
     if response is None:
         return None

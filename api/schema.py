@@ -12,6 +12,17 @@ ERRORS = {
     "403": "The caller's role may not use this endpoint.",
     "404": "No such object within what the caller may see.",
     "409": "Refused in the current state (illegal transition, event id reused with other content).",
+    "429": (
+        "Too many requests (the caller's rate, or too many invalid tokens from its address): wait the seconds in "
+        "`Retry-After`."
+    ),
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the next request.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
@@ -33,10 +44,13 @@ class ConvoyAutoSchema(AutoSchema):
             codes.append("404")  # a detail outside the caller's scope, or a page past the end
         if self.method == "POST" and self._has_path_parameters():
             codes.append("409")
+        codes.append("429")  # every operation is rate limited (api/throttling.py)
         for code in codes:
             if code not in responses:
                 response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
                 response["description"] = ERRORS[code]
+                if code == "429":
+                    response["headers"] = RETRY_AFTER
                 responses[code] = response
         return responses
 

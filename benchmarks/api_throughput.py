@@ -5,7 +5,8 @@
 
 Creates the database named in --database afresh (dropping it first), migrates it, imports the scenario,
 recomputes and publishes its schedule in-process, creates an organizer with an API token, and starts
-gunicorn (sync workers, no broker, DEBUG off). wrk then loads, one after the other on the same server:
+gunicorn (sync workers, no broker, DEBUG off, API_USER_RATE=off: one token here makes hundreds of requests a
+second, far above the per-user rate limit). wrk then loads, one after the other on the same server:
 
   trivial    GET  /api/v1/me                                  token auth and a role lookup
   itinerary  GET  /api/v1/delegates/{external_id}/itinerary  rotating over every delegate
@@ -181,6 +182,7 @@ def server_environment(database: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        "API_USER_RATE": "off",
     }
 
 

@@ -1,6 +1,7 @@
 """Small typed readers for settings that come from the environment."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -43,6 +44,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str | None) -> str | None:
+    """A request rate as Django REST framework reads it, `N/period` (period: s, sec, second, m, min, minute, h,
+    hour, d or day), or None for `off` (no limit)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    rate = raw.strip().lower()
+    if rate == "off":
+        return None
+    match = re.fullmatch(r"(\d+)/(s|sec|second|m|min|minute|h|hour|d|day)", rate)
+    if not match or int(match[1]) < 1:
+        raise ValueError(f"{name}={raw!r} is not a rate; write e.g. 60/min (per second, min, hour or day) or off")
+    return rate
 
 
 def local_secret_key(path: Path) -> str:

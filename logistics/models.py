@@ -227,7 +227,16 @@ class ScheduleRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    not_before = models.DateTimeField(
+        null=True, blank=True, help_text="A queued run waits until then, so that a burst of changes shares it."
+    )
+    dispatched_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a task was last sent for the queued run (empty: none yet)."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="The last sign of life of the worker running it."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done while running.")
     input_hash = models.CharField(max_length=64, blank=True, help_text="Fingerprint of the inputs the run used.")

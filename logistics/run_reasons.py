@@ -18,6 +18,7 @@ TRIGGERS: dict[str, str] = {
     "recompute_command": gettext_noop("recompute_schedule command"),
     "recompute": gettext_noop("recompute"),
     "benchmark": gettext_noop("benchmark"),
+    "worker_lost": gettext_noop("run {run} lost its worker"),
 }
 
 # What changed, for the input_* triggers: the model's name (`what`)
@@ -39,6 +40,8 @@ ENDINGS: dict[str, str] = {
     "covered_by_run": gettext_noop("covered by run {run}"),
     "validator_refused": gettext_noop("the validator rejected the schedule: {count} violation(s)"),
     "more_findings": gettext_noop("... and {count} more"),
+    "worker_lost": gettext_noop("the worker stopped answering (killed or lost); the run was asked for again"),
+    "counters_wrong": gettext_noop("the schedule was not published, its figures do not hold: {problems}"),
 }
 
 

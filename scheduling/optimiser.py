@@ -127,6 +127,28 @@ def solve(problem: Problem, options: SearchOptions = SearchOptions()) -> Solutio
     return _Model(problem, options).solve(started + options.time_limit)
 
 
+def gap(problem: Problem, from_location: int | None, service: int, to_location: int | None) -> int:
+    """From the start of service at one place to the earliest start of service at the next."""
+    if from_location is None or to_location is None:  # open route end
+        return service
+    if problem.one_service_per_stop and from_location == to_location:
+        service = 0
+    return service + problem.travel[from_location][to_location]
+
+
+def objective(problem: Problem, routes: list[Route], unserved: list[str]) -> int:
+    """In the caller's units, with the penalties as given (not as scaled for the search)."""
+    cost, vehicles = problem.cost, {vehicle.id: vehicle for vehicle in problem.vehicles}
+    total = 0
+    for route in routes:
+        places = [route.start_location, *(visit.location for visit in route.visits)]
+        if route.end_location is not None:
+            places.append(route.end_location)
+        total += vehicles[route.vehicle].fixed_cost + sum(cost[a][b] for a, b in pairwise(places))
+    left = set(unserved)
+    return total + sum(request.penalty for request in problem.requests if request.id in left)
+
+
 ALONE = 10_000  # more riders than any vehicle has seats
 
 _STATUS = {
@@ -199,12 +221,7 @@ class _Model:
         return len(self.node_location) - 1
 
     def _time(self, from_location: int | None, service: int, to_location: int | None) -> int:
-        """From the start of service at one place to the earliest start of service at the next."""
-        if from_location is None or to_location is None:  # open route end
-            return service
-        if self.problem.one_service_per_stop and from_location == to_location:
-            service = 0
-        return service + self.problem.travel[from_location][to_location]
+        return gap(self.problem, from_location, service, to_location)
 
     def _screen(self, request: Request):
         """(pickup window, delivery window), allowed vehicles (None: all), tightened by what a vehicle could do
@@ -477,16 +494,7 @@ class _Model:
         return Solution(routes=routes, unserved=unserved, objective=self._objective(routes, unserved), status=status)
 
     def _objective(self, routes: list[Route], unserved: list[str]) -> int:
-        """In the caller's units, with the penalties as given (not as scaled for the search)."""
-        cost, vehicles = self.problem.cost, {vehicle.id: vehicle for vehicle in self.problem.vehicles}
-        total = 0
-        for route in routes:
-            places = [route.start_location, *(visit.location for visit in route.visits)]
-            if route.end_location is not None:
-                places.append(route.end_location)
-            total += vehicles[route.vehicle].fixed_cost + sum(cost[a][b] for a, b in pairwise(places))
-        left = set(unserved)
-        return total + sum(request.penalty for request in self.problem.requests if request.id in left)
+        return objective(self.problem, routes, unserved)
 
 
 def _constant(value: int):

@@ -4,17 +4,26 @@ route each day with the optimiser (a rolling horizon of time slices), and stitch
 Days are independent (every vehicle starts and ends each day at its depot), so they can be solved in
 parallel: `prepare` makes JSON-ready day problems, `solve_day` solves one, `assemble` joins the results.
 `plan` does all three in this process.
+
+Never worse than simple: each wave also gets the constructive baseline (scheduling/baseline.py, one trip per
+party, deterministic), and when the optimiser finds no solution in its time or serves fewer movements (or as
+many, at a higher cost) the baseline's plan is taken instead, and the day's result says so (`fallbacks`).
+Never a false success: `assemble` counts served and unserved from the schedule itself (`counters`), and
+`check_counters` says what does not add up, for the caller to refuse to publish.
 """
 
+import dataclasses
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 
+from scheduling.baseline import baseline, servable_alone
 from scheduling.model import Movement, Scenario, Schedule, Stop, Trip, Unserved
 from scheduling.movements import derive_movements
-from scheduling.optimiser import Problem, Request, SearchOptions, Vehicle, solve
+from scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
 from scheduling.parties import Party, PartyOptions, build_parties
 from scheduling.reasons import Reason, local_window
 from scheduling.travel import TravelMatrix, formula_matrix
@@ -22,6 +31,18 @@ from scheduling.travel import TravelMatrix, formula_matrix
 UNSERVED_COST_PER_SEAT = 10_000_000  # metres: leaving one person behind costs more than 10,000 km of driving
 NO_SOLUTION = {"fail", "fail_timeout", "infeasible", "not_solved"}
 VEHICLE_COST = 200_000  # metres: bringing in another vehicle costs more than 200 km of driving
+MAX_FALLBACKS_LISTED = 50  # the metrics name the first waves that fell back to the baseline (and count them all)
+# the metrics `counters` counts from the schedule itself, and `check_counters` checks
+COUNTERS = (
+    "movements",
+    "served",
+    "unserved_movements",
+    "skipped_sessions",
+    "unserved",
+    "unserved_by_reason",
+    "baseline_served",
+    "worse_than_baseline",
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,8 @@ class PlanOptions:
     min_slice_seconds: float = 0.3
     max_slice_seconds: float = 6.0
     solution_limit: int | None = 200  # repeatable runs: stop after this many improvements (or at the time limit)
+    # the optimiser gets the vehicles the wave's baseline uses and this many idle ones of each kind (None: all)
+    idle_offered: int | None = 1
     parties: PartyOptions = field(default_factory=PartyOptions)
 
     def to_dict(self) -> dict:
@@ -40,6 +63,7 @@ class PlanOptions:
             "min_slice_seconds": self.min_slice_seconds,
             "max_slice_seconds": self.max_slice_seconds,
             "solution_limit": self.solution_limit,
+            "idle_offered": self.idle_offered,
         }
 
 
@@ -114,6 +138,7 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
                     "origin": index[party.origin],
                     "destination": index[party.destination],
                     "seats": party.seats,
+                    "movements": len(party.movements),
                     "pickup": [offset(party.earliest_pickup), offset(party.latest_pickup)],
                     "dropoff": [offset(party.earliest_dropoff), offset(party.latest_dropoff)],
                     "max_ride": int(scenario.rules.max_ride_time(timedelta(seconds=direct)).total_seconds()),
@@ -139,8 +164,11 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
     return Prepared(scenario, matrix, movements, unserved, {p.id: p for p in parties}, days)
 
 
-def solve_day(day: dict) -> dict:
-    """Route one service day: plain JSON in, plain JSON out (safe to run on any worker)."""
+def solve_day(day: dict, on_wave: Callable[[int, int], None] | None = None) -> dict:
+    """Route one service day: plain JSON in, plain JSON out (safe to run on any worker).
+
+    `on_wave(waves_done, waves_known)` is called after each wave is routed (a wave cut in two adds one to the
+    waves known), for the caller to record progress and that the work goes on."""
     started = time.perf_counter()
     options = day["options"]
     travel, metres, dwell = day["travel"], day["metres"], day["dwell"]
@@ -158,6 +186,7 @@ def solve_day(day: dict) -> dict:
         else:
             pending.append(request)
     queue = list(_slices(pending, options["slice_requests"]))
+    waves, fallbacks, baseline_served = 0, [], 0
     while queue:
         chunk = queue.pop(0)
         slice_cars = [
@@ -191,21 +220,40 @@ def solve_day(day: dict) -> dict:
             )
             for request in chunk
         ]
+        problem = Problem(travel=travel, cost=metres, requests=requests, vehicles=vehicles)
+        floor = baseline(problem)
         seconds = min(
             options["max_slice_seconds"], max(options["min_slice_seconds"], options["seconds_per_request"] * len(chunk))
         )
         solution = solve(
-            Problem(travel=travel, cost=metres, requests=requests, vehicles=vehicles),
+            _offered(problem, floor, options["idle_offered"]),
             # guided local search stops on time at any size; the iterated search of the benchmark may not
             SearchOptions(
                 time_limit=seconds, solution_limit=options["solution_limit"], metaheuristic="GUIDED_LOCAL_SEARCH"
             ),
         )
-        if solution.status in NO_SOLUTION and len(chunk) > 1:
-            # the search found no solution at all for this slice: route its halves one after the other
+        found = solution.status not in NO_SOLUTION
+        if not found and len(chunk) > 1 and _halves_may_do_better(problem, floor):
+            # no solution at all, and the baseline leaves out parties some vehicle could take: route the halves
+            # one after the other (not when the baseline serves all it can: halving a big wave is slow)
             half = len(chunk) // 2
             queue[:0] = [chunk[:half], chunk[half:]]
             continue
+        waves += 1
+        by_id = {request["id"]: request for request in chunk}
+        optimised, simple = _quality(solution, by_id), _quality(floor, by_id)
+        baseline_served += simple[0]
+        if not found or optimised < simple:
+            fallbacks.append(
+                {
+                    "wave": waves,
+                    "parties": len(chunk),
+                    "why": "worse_than_baseline" if found else "no_first_solution",
+                    "optimiser_served": optimised[0] if found else 0,
+                    "baseline_served": simple[0],
+                }
+            )
+            solution = floor
         for route in solution.routes:
             for visit in route.visits:
                 visits[route.vehicle].append([visit.location, visit.start, visit.kind, visit.request])
@@ -214,14 +262,60 @@ def solve_day(day: dict) -> dict:
             used.add(route.vehicle)
         for request_id in solution.unserved:
             unserved[request_id] = "no_vehicle_free"
+        if on_wave:
+            on_wave(waves, waves + len(queue))
     return {
         "day": day["day"],
         "epoch": day["epoch"],
         "visits": dict(visits),
         "depots": {car["callsign"]: car["depot"] for car in cars},
         "unserved": unserved,
+        "waves": waves,
+        "fallbacks": fallbacks,
+        "baseline_served": baseline_served,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+def _offered(problem: Problem, floor: Solution, idle_per_kind: int) -> Problem:
+    """The wave's problem with the vehicles the optimiser may use: those the baseline uses, and a few idle ones of
+    each kind. The baseline's plan stays within reach (it uses no other vehicle), and the model stays small:
+    with every vehicle of a 600-vehicle fleet in it, building the model alone outlasted the time limit."""
+    if idle_per_kind is None:
+        return problem
+    kept = {route.vehicle for route in floor.routes}
+    offered, idle = [], Counter()
+    for v, vehicle in sorted(enumerate(problem.vehicles), key=lambda item: (item[1].fixed_cost, item[0])):
+        allowed_for = frozenset(r for r, request in enumerate(problem.requests) if v in request.vehicles)
+        kind = (vehicle.start, vehicle.window, vehicle.capacity, vehicle.fixed_cost > 0, allowed_for)
+        if vehicle.id in kept or (vehicle.fixed_cost > 0 and idle[kind] < idle_per_kind):
+            offered.append(v)
+            idle[kind] += vehicle.id not in kept
+    position = {v: i for i, v in enumerate(sorted(offered))}
+    return dataclasses.replace(
+        problem,
+        vehicles=[problem.vehicles[v] for v in sorted(offered)],
+        requests=[
+            dataclasses.replace(request, vehicles=frozenset(position[v] for v in request.vehicles if v in position))
+            for request in problem.requests
+        ],
+    )
+
+
+def _quality(solution: Solution, requests: dict[str, dict]) -> tuple[int, int, int]:
+    """What makes one plan of a wave better than another, best highest: movements served (what the schedule
+    counts), then seats, then the lower objective (the fixed costs of the vehicles brought in, and distance)."""
+    served = {visit.request for route in solution.routes for visit in route.visits}
+    return (
+        sum(requests[r]["movements"] for r in served),
+        sum(requests[r]["seats"] for r in served),
+        -solution.objective,
+    )
+
+
+def _halves_may_do_better(problem: Problem, floor: Solution) -> bool:
+    """Whether the baseline leaves out a request that some vehicle could still take on its own."""
+    return bool(servable_alone(problem) & set(floor.unserved))
 
 
 def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
@@ -249,7 +343,6 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
                 )
     raw_trips.sort(key=lambda item: (item[1][0].depart_at, item[0]))
     trips = [Trip(f"T-{number:04d}", callsign, tuple(stops)) for number, (callsign, stops) in enumerate(raw_trips, 1)]
-    reasons = Counter(u.reason.code for u in unserved)
     left_out = {party_id for result in results for party_id in result["unserved"]}
     depot = Counter(car.depot for car in scenario.cars).most_common(1)[0][0] if scenario.cars else None
     direct_metres = sum(
@@ -259,13 +352,11 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
         for party_id, p in prepared.parties.items()
         if depot and party_id not in left_out
     )
-    served = len({m.id for m in prepared.movements} - {u.movement for u in unserved})
+    fallbacks = [{"day": result["day"], **fallback} for result in results for fallback in result["fallbacks"]]
     schedule = Schedule(trips=trips, movements=prepared.movements, unserved=unserved)
+    baseline_served = sum(result["baseline_served"] for result in results)
     schedule.metrics = {
-        "movements": len(prepared.movements),
-        "served": served,
-        "unserved": sum(reasons.values()),
-        "unserved_by_reason": dict(sorted(reasons.items())),
+        **counters(schedule, baseline_served),
         "parties": len(prepared.parties),
         "days": len(results),
         "trips": len(trips),
@@ -273,8 +364,69 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
         "vehicle_km": round(metres / 1000, 1),
         "direct_km": round(direct_metres / 1000, 1),  # every served party in a vehicle of its own, from the depot
         "solver_seconds": round(sum(result["seconds"] for result in results), 2),
+        "waves": sum(result["waves"] for result in results),
+        "fallback_waves": len(fallbacks),
+        "fallbacks": fallbacks[:MAX_FALLBACKS_LISTED],
     }
     return schedule
+
+
+def counters(schedule: Schedule, baseline_served: int) -> dict:
+    """The schedule's counters, counted from the schedule itself (call it again after taking movements off
+    trips, rather than adjusting the numbers):
+
+    - `movements`: every movement the rules call for;
+    - `served`: movements not listed as unserved; `unserved_movements`: movements listed as unserved, each once;
+      so `served + unserved_movements == movements`;
+    - `skipped_sessions`: sessions a delegate cannot attend (listed, but never a movement);
+    - `unserved`: every entry listed, `unserved_movements + skipped_sessions`, by reason code in
+      `unserved_by_reason`;
+    - `baseline_served`: what the waves' baselines alone would have served; `worse_than_baseline`: the schedule
+      serves fewer movements than that, and must not be called a success.
+    """
+    movement_ids = {movement.id for movement in schedule.movements}
+    listed = {u.movement for u in schedule.unserved if u.movement is not None} & movement_ids
+    served = len(movement_ids - listed)
+    reasons = Counter(u.reason.code for u in schedule.unserved)
+    return {
+        "movements": len(movement_ids),
+        "served": served,
+        "unserved_movements": len(listed),
+        "skipped_sessions": sum(1 for u in schedule.unserved if u.movement is None),
+        "unserved": len(schedule.unserved),
+        "unserved_by_reason": dict(sorted(reasons.items())),
+        "baseline_served": baseline_served,
+        "worse_than_baseline": served < baseline_served,
+    }
+
+
+def check_counters(schedule: Schedule) -> list[str]:
+    """What does not add up between the schedule and its counters (empty: they all do). To call before
+    publishing: a schedule whose counters are wrong, or that serves less than the baselines, is no success."""
+    metrics, problems = schedule.metrics, []
+    missing = [key for key in COUNTERS if key not in metrics]
+    if missing:
+        return [f"metrics lack {', '.join(missing)}"]
+    expected = counters(schedule, metrics["baseline_served"])
+    for key in COUNTERS:
+        if metrics[key] != expected[key]:
+            problems.append(f"{key} is {metrics[key]}, the schedule has {expected[key]}")
+    if metrics["served"] + metrics["unserved_movements"] != metrics["movements"]:
+        problems.append(
+            f"served {metrics['served']} + unserved movements {metrics['unserved_movements']}"
+            f" != movements {metrics['movements']}"
+        )
+    listed = [u.movement for u in schedule.unserved if u.movement is not None]
+    twice = sorted(movement for movement, count in Counter(listed).items() if count > 1)
+    if twice:
+        problems.append(f"{len(twice)} movement(s) listed as unserved more than once, first {twice[0]}")
+    on_trips = {m for trip in schedule.trips for stop in trip.stops for m in stop.board}
+    riding = len(on_trips & ({movement.id for movement in schedule.movements} - set(listed)))
+    if riding != metrics["served"]:
+        problems.append(f"served is {metrics['served']} but {riding} movement(s) ride on the trips")
+    if metrics["worse_than_baseline"]:
+        problems.append(f"serves {metrics['served']} movements, fewer than the baseline's {metrics['baseline_served']}")
+    return problems
 
 
 def _stops(path, parties, epoch, matrix: TravelMatrix, depot: int, dwell: timedelta) -> list[Stop]:

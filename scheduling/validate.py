@@ -30,8 +30,11 @@ class Violation(Reason):
 
 
 def without_movements(schedule: Schedule, reasons: dict[str, str]) -> Schedule:
-    """The schedule with these movements taken off their trips and listed as unserved with the given reason."""
+    """The schedule with these movements taken off their trips and listed as unserved with the given reason; one
+    already listed stays listed once, with its own reason. Its counters are as they were: count them again
+    (scheduling.planner.counters)."""
     by_id = {m.id: m for m in schedule.movements}
+    listed = {u.movement for u in schedule.unserved}
     trips = [
         dataclasses.replace(
             trip,
@@ -49,7 +52,7 @@ def without_movements(schedule: Schedule, reasons: dict[str, str]) -> Schedule:
     unserved = list(schedule.unserved) + [
         Unserved(m, by_id[m].passenger, by_id[m].origin, by_id[m].destination, reason, by_id[m].session)
         for m, reason in sorted(reasons.items())
-        if m in by_id
+        if m in by_id and m not in listed
     ]
     return dataclasses.replace(schedule, trips=trips, unserved=unserved)
 

@@ -45,6 +45,26 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def no_login_lockout(settings):
+    """django-axes refuses `client.login()`, which authenticates without a request; tests of the lockout turn it on
+    (tests/desk/test_login.py). Pages behave the same either way while nobody fails to log in."""
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings):
+    """The API's rate limits count per test, in a cache of this process (not the Redis that `make test` names, which
+    other runs share); tests/api/test_throttling.py checks the limits themselves."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-tests"},
+    }
+    caches["throttle"].clear()
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(settings):
     """Tasks run in the test's own process unless a test starts a real worker (see tests/logistics/test_worker.py)."""
     from convoy.celery import app

@@ -129,7 +129,8 @@ class MapVenues(MapView):
     two hours): `code`, `name`, `kind`, `address`, the `sessions` running then (`code`, `title`, `starts_at`), the
     delegates `arrivals` and `departures` there (counts; a liaison counts only its delegation's), and the stops of
     published trips where someone boards (`pickups`) or alights (`dropoffs`) (counts; a driver counts only its
-    vehicle's). Answers 304 to a conditional GET whose If-None-Match holds the current ETag."""
+    vehicle's, a liaison only those where someone of its delegation boards or alights). Answers 304 to a conditional
+    GET whose If-None-Match holds the current ETag."""
 
     read_roles = EVERYONE
 

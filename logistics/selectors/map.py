@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from conference.access import Access
 from conference.models import Conference, Role, Session, Venue
 from delegates.models import Delegate
-from logistics.models import PassengerAction, Stop, StopPassenger, Trip, Vehicle
+from logistics.models import Movement, PassengerAction, Stop, StopPassenger, Trip, Vehicle
 from logistics.road_routes import osrm_route
 from logistics.selectors.schedule import trips_filtered
 from scheduling.travel import RoutingServiceError
@@ -86,7 +86,8 @@ def map_venues(*, access: Access, conference: Conference, start: datetime, end: 
     """Every venue of the conference as a Point, with what happens there in [start, end): the sessions running
     (overlapping the period), the delegates arriving and departing there (a liaison counts only its delegation's),
     and the stops of published trips where someone boards (`pickups`) or alights (`dropoffs`), by the stop's
-    arrival time (a driver counts only its vehicle's stops). Five queries."""
+    arrival time (a driver counts only its vehicle's stops, a liaison only those where someone of its delegation
+    boards or alights). Five queries."""
     venues = access.scope(Venue.objects.filter(conference=conference)).order_by("code")
 
     sessions: dict[int, list[dict]] = defaultdict(list)
@@ -102,9 +103,12 @@ def map_venues(*, access: Access, conference: Conference, start: datetime, end: 
     arrivals = _counts(delegates.filter(arrival_at__gte=start, arrival_at__lt=end), "arrival_venue_id")
     departures = _counts(delegates.filter(departure_at__gte=start, departure_at__lt=end), "departure_venue_id")
 
-    # counts reveal no delegate: every role counts every trip's stops, but a driver only its own vehicle's
+    # a driver counts its own vehicle's stops; a liaison the stops where someone of its delegation (a delegate, or
+    # a vehicle request of the delegation) boards or alights, by the movements' own scope; the desk roles every stop
     trips = _published_trips(access, conference) if access.role == Role.DRIVER else _all_published(conference)
     passengers = StopPassenger.objects.filter(stop__trip__in=trips, stop__arrive_at__gte=start, stop__arrive_at__lt=end)
+    if access.role == Role.LIAISON:
+        passengers = passengers.filter(movement__in=access.scope(Movement.objects.all()))
     stops: dict[tuple[int, str], int] = {
         (venue_id, action): count
         for venue_id, action, count in passengers.values_list("stop__venue_id", "action")

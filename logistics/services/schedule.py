@@ -1,20 +1,25 @@
 """Recompute and publish movement schedules.
 
-A recompute is a ScheduleRun: queued when inputs change (a burst of changes shares one queued run),
-claimed by exactly one worker, solved day by day (in parallel on several workers when a broker is
-configured), checked by the validator, and published as a new current ScheduleVersion in one
-transaction. A failed or superseded run never touches the published schedule.
+A recompute is a ScheduleRun: written in the transaction of the change that asks for it (a burst of changes
+shares one queued run), sent to a worker from the database (at once after commit, and again by the dispatcher
+every few seconds while it is queued and due, so a lost message or an unreachable broker delays it but never
+loses it), claimed by exactly one worker with a conditional update, solved day by day (in parallel on several
+workers when a broker is configured), checked by the validator, and published as a new current ScheduleVersion
+in one transaction. A running run beats a heartbeat; one whose heartbeat stops is marked failed and asked for
+again. A failed or superseded run never touches the published schedule.
 """
 
 import contextlib
 import logging
+import time
 import traceback
 from contextvars import ContextVar
+from datetime import timedelta
 
 from celery import chord, shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from conference.models import Conference
@@ -25,7 +30,7 @@ from logistics.models import (
 )
 from logistics.run_reasons import ENDINGS, ending, ending_english, trigger
 from logistics.scheduler_adapter import scheduling_problem, version_write
-from scheduling.planner import Prepared, assemble, solve_day
+from scheduling.planner import Prepared, assemble, check_counters, counters, solve_day
 from scheduling.reasons import Reason, reason_english
 from scheduling.validate import rule_breaking_reasons, validate, without_movements
 
@@ -34,6 +39,12 @@ _triggers_paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", defa
 
 MAX_TRIGGERS = 20  # a burst of changes shares one run: it names the first ones
 MAX_FINDINGS = 50  # a refused run keeps the validator's first findings (and how many more there were)
+
+
+class CountersWrong(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 class ScheduleRejected(Exception):
@@ -57,14 +68,85 @@ def schedule_recompute_request(*, conference_id: int, trigger: dict, user=None) 
                 run.triggers.append(trigger)
                 run.save(update_fields=["triggers"])
             return run
-        run = ScheduleRun.objects.create(conference_id=conference_id, triggers=[trigger], triggered_by=user)
-    delay = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.SCHEDULE_DEBOUNCE_SECONDS
-    transaction.on_commit(
-        lambda: recompute_schedule.apply_async(
-            kwargs={"conference_id": conference_id, "run_id": run.pk}, countdown=delay
+        delay = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.SCHEDULE_DEBOUNCE_SECONDS
+        run = ScheduleRun.objects.create(
+            conference_id=conference_id,
+            triggers=[trigger],
+            triggered_by=user,
+            not_before=timezone.now() + timedelta(seconds=delay),
         )
-    )
+    transaction.on_commit(lambda: _send(run))
     return run
+
+
+def schedule_runs_dispatch() -> int:
+    """Send a task for every queued run that is due and has none in flight: never sent, or sent longer than
+    SCHEDULE_RESEND_SECONDS ago and still not claimed (its message was lost, or the broker was away). Sending
+    twice is harmless: a run is claimed once. Returns how many were sent."""
+    now = timezone.now()
+    resend_before = now - timedelta(seconds=settings.SCHEDULE_RESEND_SECONDS)
+    due = ScheduleRun.objects.filter(status=RunStatus.QUEUED, not_before__lte=now).filter(
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=resend_before)
+    )
+    return sum(_send(run) for run in due.order_by("created_at"))
+
+
+def schedule_runs_reap() -> list[int]:
+    """Mark failed every running run whose worker stopped beating (killed, lost, out of memory) for longer than
+    SCHEDULE_RUN_STALE_SECONDS, and ask again for its conference: the run that follows reads the inputs anew
+    (and publishes nothing new if the published schedule already has them). Returns the runs reaped."""
+    stale = timezone.now() - timedelta(seconds=settings.SCHEDULE_RUN_STALE_SECONDS)
+    reaped = []
+    for run in ScheduleRun.objects.filter(status=RunStatus.RUNNING, heartbeat_at__lt=stale):
+        lost = [ending("worker_lost")]
+        done = ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING, heartbeat_at__lt=stale).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), findings=lost, error=_english(lost)
+        )
+        if done:
+            logger.warning("schedule run %s lost its worker; asking again", run.pk)
+            schedule_recompute_request(conference_id=run.conference_id, trigger=trigger("worker_lost", run=run.pk))
+            reaped.append(run.pk)
+    return reaped
+
+
+FINISHED = (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SUPERSEDED)
+
+
+def schedule_run_wait(*, run_id: int, timeout: float = 900) -> ScheduleRun:
+    """For the command line: the run once it has finished (or as it is after `timeout` seconds). With the embedded
+    broker (or tasks in-process) the caller computes it itself (no worker need be running); with Redis the workers
+    do."""
+    run = ScheduleRun.objects.get(pk=run_id)
+    if (settings.EMBEDDED_BROKER or settings.CELERY_TASK_ALWAYS_EAGER) and run.status == RunStatus.QUEUED:
+        return schedule_recompute(conference_id=run.conference_id, run_id=run.pk) or _reload(run)
+    deadline = time.monotonic() + timeout
+    while run.status not in FINISHED and time.monotonic() < deadline:
+        time.sleep(0.5)
+        run.refresh_from_db()
+    return run
+
+
+def schedule_run_heartbeat(*, run_id: int) -> None:
+    ScheduleRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(heartbeat_at=timezone.now())
+
+
+def _send(run: ScheduleRun) -> bool:
+    """Send the run's task (after its debounce), recording when. A broker that cannot be reached is logged and
+    left to the dispatcher: the change that asked for the run has been saved, and its answer must not wait."""
+    now = timezone.now()
+    sent = ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED, dispatched_at=run.dispatched_at)
+    if not sent.update(dispatched_at=now):
+        return False  # claimed, finished, or another dispatcher sent it just now
+    countdown = max(0.0, (run.not_before - now).total_seconds()) if run.not_before else 0
+    try:
+        recompute_schedule.apply_async(
+            kwargs={"conference_id": run.conference_id, "run_id": run.pk}, countdown=countdown, retry=False
+        )
+    except Exception as exc:  # the broker is away: the dispatcher sends it when it is back
+        logger.warning("schedule run %s not sent (%s); the dispatcher will send it", run.pk, exc)
+        ScheduleRun.objects.filter(pk=run.pk, dispatched_at=now).update(dispatched_at=None)
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -97,16 +179,23 @@ def schedule_recompute(
             _finish(run, RunStatus.SUCCEEDED, metrics={**current.metrics, "unchanged": True, "version": current.number})
             return _reload(run)
         if parallel is None:
-            parallel = not settings.CELERY_TASK_ALWAYS_EAGER and len(prepared.days) > 1
+            # days go to several workers where a result backend can join them (not with the embedded broker)
+            parallel = not settings.CELERY_TASK_ALWAYS_EAGER and not settings.EMBEDDED_BROKER and len(prepared.days) > 1
         if parallel:
             chord(solve_schedule_day.s(day=day, run_id=run.pk) for day in prepared.days)(
                 publish_schedule.s(run_id=run.pk)
             )
             return _reload(run)
         results = []
-        for day in prepared.days:
-            results.append(solve_day(day))
-            schedule_run_progress(run_id=run.pk, days=len(prepared.days))
+        for index, day in enumerate(prepared.days):
+
+            def wave_done(done: int, known: int, index=index) -> None:
+                share = (index + done / max(known, 1)) / len(prepared.days)
+                ScheduleRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+                    progress=5 + int(90 * share), heartbeat_at=timezone.now()
+                )
+
+            results.append(solve_day(day, on_wave=wave_done))
         return schedule_publish(run_id=run.pk, results=results, prepared=prepared)
     except Exception as exc:  # the run records any failure; the published schedule stays as it was
         logger.exception("schedule run %s failed", run.pk)
@@ -116,7 +205,9 @@ def schedule_recompute(
 
 def schedule_run_progress(*, run_id: int, days: int) -> None:
     step = max(1, 90 // max(days, 1))
-    ScheduleRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=F("progress") + step)
+    ScheduleRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
+        progress=F("progress") + step, heartbeat_at=timezone.now()
+    )
 
 
 def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | None = None) -> ScheduleRun:
@@ -136,6 +227,9 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
         violations = validate(prepared.scenario, schedule, prepared.matrix)
         if violations:
             raise ScheduleRejected(violations)
+        problems = check_counters(schedule)  # counts that do not add up, or less served than the simple plan
+        if problems:
+            raise CountersWrong(problems)
         schedule.metrics["seconds"] = round((timezone.now() - run.started_at).total_seconds(), 2)
         with transaction.atomic():
             conference = Conference.objects.select_for_update().get(pk=run.conference_id)
@@ -161,11 +255,7 @@ def _without_rule_breaking_movements(prepared: Prepared, schedule):
         return schedule
     reasons = rule_breaking_reasons(violations)
     repaired = without_movements(schedule, reasons)
-    repaired.metrics = {**schedule.metrics, "served": schedule.metrics["served"] - len(reasons)}
-    repaired.metrics["unserved"] = schedule.metrics["unserved"] + len(reasons)
-    by_reason = dict(schedule.metrics["unserved_by_reason"])
-    by_reason["broke_rule"] = by_reason.get("broke_rule", 0) + len(reasons)
-    repaired.metrics["unserved_by_reason"] = by_reason
+    repaired.metrics = {**schedule.metrics, **counters(repaired, schedule.metrics["baseline_served"])}
     logger.warning("%d movement(s) broke a rule and were listed as unserved", len(reasons))
     return repaired
 
@@ -181,7 +271,9 @@ def _claim(*, conference_id: int, run_id: int | None) -> ScheduleRun | None:
         )
         run_id = run.pk
     if (
-        ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(status=RunStatus.RUNNING, started_at=now)
+        ScheduleRun.objects.filter(pk=run_id, status=RunStatus.QUEUED).update(
+            status=RunStatus.RUNNING, started_at=now, heartbeat_at=now
+        )
         != 1
     ):
         return None  # another worker has it, or it is done
@@ -229,6 +321,8 @@ def _failure(run: ScheduleRun, exc: Exception) -> None:
             *([ending("more_findings", count=more)] if more else []),
         ]
         _finish(run, RunStatus.FAILED, findings=findings)
+    elif isinstance(exc, CountersWrong):
+        _finish(run, RunStatus.FAILED, findings=[ending("counters_wrong", problems=exc.problems)])
     else:
         _finish(run, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=5)}")
 
@@ -247,15 +341,25 @@ def recompute_schedule(*, conference_id: int, run_id: int | None = None) -> int 
 
 
 @shared_task(acks_late=True)
-def solve_schedule_day(*, day: dict, run_id: int) -> dict:
-    result = solve_day(day)
+def solve_schedule_day(*, day: dict, run_id: int) -> dict | None:
+    if not ScheduleRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists():
+        logger.info("run %s is no longer running; its day %s is not solved", run_id, day["day"])
+        return None  # a message delivered again after the run was reaped or finished
+    result = solve_day(day, on_wave=lambda done, known: schedule_run_heartbeat(run_id=run_id))
     schedule_run_progress(run_id=run_id, days=day["count"])
     return result
 
 
 @shared_task(acks_late=True)
-def publish_schedule(results: list[dict], *, run_id: int) -> int | None:
-    if not ScheduleRun.objects.filter(pk=run_id).exists():
-        logger.info("run %s is gone; nothing to publish", run_id)
+def publish_schedule(results: list[dict | None], *, run_id: int) -> int | None:
+    if not ScheduleRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).exists() or None in results:
+        logger.info("run %s is gone or no longer running; nothing to publish", run_id)
         return None
     return schedule_publish(run_id=run_id, results=results).pk
+
+
+@shared_task
+def dispatch_schedule_runs() -> None:
+    """Every few seconds (Celery beat): reap runs whose worker died, send the queued runs that are due."""
+    schedule_runs_reap()
+    schedule_runs_dispatch()

@@ -22,7 +22,10 @@
   var centre = data.centre.split(",").map(Number);
   var map = L.map(element, { preferCanvas: false, zoomControl: true }).setView(centre, Number(data.zoom));
   if (data.tilesUrl) {
-    var tiles = L.tileLayer(data.tilesUrl, { attribution: data.tilesAttribution, maxZoom: Number(data.maxZoom) });
+    // the tile server sees the site's origin, no page path (tile servers such as OpenStreetMap's ask for a Referer)
+    var tiles = L.tileLayer(data.tilesUrl, {
+      attribution: data.tilesAttribution, maxZoom: Number(data.maxZoom), referrerPolicy: "strict-origin-when-cross-origin"
+    });
     tiles.on("tileerror", function () {}); // without tiles the markers and routes are still drawn
     tiles.addTo(map);
   }
@@ -273,11 +276,11 @@
       stops.forEach(function (stop, index) {
         var place = !p.roads && stops.length === points.length ? points[index] : venuePlaces[stop.venue];
         if (!place) return;
+        var number = document.createElement("span");
+        number.textContent = stop.sequence;
+        number.style.borderColor = colour; // a property, not a style attribute: the Content-Security-Policy allows it
         L.marker(place, {
-          icon: L.divIcon({
-            className: "stop-number", html: "<span style='border-color:" + colour + "'>" + escape(stop.sequence) + "</span>",
-            iconSize: [16, 16], iconAnchor: [-2, 18]
-          }),
+          icon: L.divIcon({ className: "stop-number", html: number, iconSize: [16, 16], iconAnchor: [-2, 18] }),
           interactive: false, keyboard: false
         }).addTo(routeLayer);
       });

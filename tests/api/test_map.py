@@ -12,7 +12,9 @@ from tests.factories import (
     MORNING,
     DelegateFactory,
     DriverFactory,
+    MovementFactory,
     StopFactory,
+    StopPassengerFactory,
     TripFactory,
     VehicleFactory,
     VenueFactory,
@@ -88,6 +90,51 @@ def test_venue_counts_only_what_falls_within_the_period(world, api_client, arriv
 def test_liaison_counts_only_its_delegations_arrivals(world, api_client, arrivals):
     features = _features(_get(api_client(world.users["liaison"]), "venues", **PERIOD), "code")
     assert features["PTY"]["properties"]["arrivals"] == 1
+
+
+def test_liaison_counts_only_stops_where_its_delegation_boards_or_alights(world, api_client):
+    """Ana (PA) and Bruno (CR) each ride to the plenary; a vehicle request of each delegation boards at the
+    airport, and one stop at the conference centre has both delegations boarding. The PA liaison counts the
+    stops with someone of PA (a delegate or PA's request) aboard, each stop once; the organizer counts them all."""
+    version, vehicle = world.version, world.other.vehicle
+    airport = VenueFactory(conference=world.conference, code="PTY", kind="airport")
+    centre = VenueFactory(conference=world.conference, code="ATL")
+    trip = TripFactory(version=version, vehicle=vehicle, starts_at=MORNING, ends_at=MORNING + timedelta(hours=1))
+    for sequence, request in enumerate((world.own.request, world.other.request), start=1):
+        stop = StopFactory(trip=trip, sequence=sequence, venue=airport, arrive_at=MORNING, depart_at=MORNING)
+        movement = MovementFactory(
+            version=version, delegate=None, request=request, kind="request", from_venue=airport, to_venue=centre
+        )
+        StopPassengerFactory(stop=stop, movement=movement, action="board")
+    shared = StopFactory(trip=trip, sequence=3, venue=centre, arrive_at=MORNING, depart_at=MORNING)
+    for delegate in (world.own.delegate, world.other.delegate, DelegateFactory(conference=world.conference)):
+        movement = MovementFactory(version=version, delegate=delegate, from_venue=centre)
+        StopPassengerFactory(stop=shared, movement=movement, action="board")
+
+    liaison = _features(_get(api_client(world.users["liaison"]), "venues", **PERIOD), "code")
+    organizer = _features(_get(api_client(world.users["organizer"]), "venues", **PERIOD), "code")
+    own_hotel, other_hotel = world.own.delegate.hotel.code, world.other.delegate.hotel.code
+    counts = {
+        who: {
+            code: (features[code]["properties"]["pickups"], features[code]["properties"]["dropoffs"])
+            for code in (world.session.venue.code, own_hotel, other_hotel, "PTY", "ATL")
+        }
+        for who, features in (("liaison", liaison), ("organizer", organizer))
+    }
+    assert counts["liaison"] == {
+        world.session.venue.code: (0, 1),  # Ana alights; Bruno's drop-off is another stop
+        own_hotel: (1, 0),
+        other_hotel: (0, 0),  # only Bruno boards there
+        "PTY": (1, 0),  # PA's request boards; CR's, at a stop of its own, is not counted
+        "ATL": (1, 0),  # Ana boards with Bruno and a third delegation: one stop
+    }
+    assert counts["organizer"] == {
+        world.session.venue.code: (0, 2),
+        own_hotel: (1, 0),
+        other_hotel: (1, 0),
+        "PTY": (2, 0),
+        "ATL": (1, 0),
+    }
 
 
 def test_driver_counts_only_its_vehicles_stops(world, api_client):

@@ -72,3 +72,14 @@ def test_grown_lists_hold_the_new_rows(world, api_client):
     after = client.get("/api/v1/delegates/PA-1/itinerary").json()
     assert len(after["movements"]) == len(before["movements"]) + 4
     assert client.get("/api/v1/trips/").json()["count"] == 2 + 8
+
+
+@pytest.mark.parametrize("role", ["liaison", "driver"])
+def test_a_bound_roles_map_venues_cost_no_more_queries_with_rows(world, api_client, role):
+    """A liaison's and a driver's venue counts are narrowed inside the same queries."""
+    client = api_client(world.users[role])
+    url = "/api/v1/" + next(path for path in PATHS if "/map/venues" in path)
+    _grow(world, 1)
+    few = get_queries(client, url)
+    _grow(world, 4, start=1)
+    assert get_queries(client, url) == few

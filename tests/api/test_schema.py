@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import yaml
 from django.core.management import call_command
@@ -39,3 +41,15 @@ def test_interactive_docs_are_served_without_a_cdn(client):
     page = response.content.decode()
     assert "swagger-ui" in page
     assert "cdn" not in page.lower() and "unpkg" not in page.lower()
+
+
+def test_interactive_docs_start_from_a_script_file_not_an_inline_script(client):
+    """The Content-Security-Policy refuses inline scripts and styles: the page loads Swagger UI's start-up script
+    from the split view's ?script answer and its own style from a static file."""
+    page = client.get("/api/docs/").content.decode()
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert scripts and all("src=" in attributes for attributes in scripts)
+    assert "<style" not in page and "api/swagger.css" in page
+    script = client.get("/api/docs/", {"script": ""})
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle(" in script.content.decode()

@@ -44,9 +44,24 @@ def no_auto_recompute(settings):
 
 
 def _context(browser, live_server, options: dict):
+    """A browser context that records what the Content-Security-Policy refused (Chromium reports each refusal as a
+    console error) in `context.csp_refusals`; the page fixtures fail a test whose pages had any."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     context.set_default_timeout(10_000)
+    context.csp_refusals = []
+
+    def record(message) -> None:
+        if "Content Security Policy" in message.text:
+            context.csp_refusals.append(message.text)
+
+    context.on("console", record)
     return context
+
+
+def _close(context) -> None:
+    refusals = context.csp_refusals
+    context.close()
+    assert not refusals, "the Content-Security-Policy refused something:\n" + "\n".join(refusals)
 
 
 @pytest.fixture
@@ -54,7 +69,7 @@ def page(browser, live_server):
     """A phone-sized page (390x844, touch) in a fresh browser context (no cookies), relative URLs on the live server."""
     context = _context(browser, live_server, PHONE)
     yield context.new_page()
-    context.close()
+    _close(context)
 
 
 @pytest.fixture
@@ -62,7 +77,7 @@ def desktop_page(browser, live_server):
     """A desktop-sized page (1280x860) in a fresh browser context."""
     context = _context(browser, live_server, DESKTOP)
     yield context.new_page()
-    context.close()
+    _close(context)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from convoy.env import env_bool, env_int, env_list, env_str, local_secret_key
+from convoy.env import env_bool, env_int, env_list, env_rate, env_str, local_secret_key
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +29,20 @@ def test_env_int_and_list(monkeypatch):
         env_int("COUNT", 1)
     monkeypatch.setenv("HOSTS", "a.example, b.example,,")
     assert env_list("HOSTS", []) == ["a.example", "b.example"]
+
+
+def test_env_rate_reads_a_rate_or_off(monkeypatch):
+    assert env_rate("RATE", "60/min") == "60/min"
+    monkeypatch.setenv("RATE", " 10/Hour ")
+    assert env_rate("RATE", "60/min") == "10/hour"
+    monkeypatch.setenv("RATE", "off")
+    assert env_rate("RATE", "60/min") is None
+    monkeypatch.setenv("RATE", "")
+    assert env_rate("RATE", "60/min") == "60/min"
+    for wrong in ("60", "0/min", "60/fortnight", "1.5/s"):
+        monkeypatch.setenv("RATE", wrong)
+        with pytest.raises(ValueError, match=r"is not a rate; write e.g. 60/min"):
+            env_rate("RATE", "60/min")
 
 
 def test_env_str_reads_secrets_from_files(monkeypatch, tmp_path):

@@ -12,8 +12,27 @@ def test_models_and_migrations_agree():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
 
 
-def test_health_endpoint_answers_after_a_database_query(client):
-    assert client.get(reverse("health")).json() == {"status": "ok"}
+def test_health_reports_the_database_and_the_broker(client, settings):
+    settings.EMBEDDED_BROKER = True
+    expected = {"status": "ok", "database": "ok", "broker": "embedded"}
+    assert client.get(reverse("health")).json() == expected
+    assert client.get(reverse("ready")).status_code == 200
+
+
+@pytest.fixture
+def broker_away(settings):
+    settings.EMBEDDED_BROKER = False
+    saved = celery_app.conf.broker_url
+    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    yield
+    celery_app.conf.broker_url = saved
+
+
+def test_with_the_broker_away_health_says_so_and_the_process_is_not_ready(client, broker_away):
+    health = client.get(reverse("health"))
+    assert health.status_code == 200  # alive: writes still succeed, their recomputes wait in the database
+    assert health.json() == {"status": "degraded", "database": "ok", "broker": "down"}
+    assert client.get(reverse("ready")).status_code == 503
 
 
 def test_pages_need_a_login(client):

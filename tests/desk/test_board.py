@@ -1,5 +1,7 @@
 """The schedule board and the run sheets: roles, scope, filters, what they show, and their query count."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -52,6 +54,19 @@ def test_board_shows_each_vehicles_trips_with_stops_and_passengers(world, client
     assert "08:20" in page and "08:40" in page  # pickup and drop-off, local time
     assert 'class="timeline-bar"' in page
     assert f'href="/c/CASC/runsheet/ARM-01/{DAY}/"' in page
+
+
+def test_board_timeline_is_placed_by_a_style_block_with_the_answers_nonce(world, client):
+    """The Content-Security-Policy refuses style attributes: the bars' positions are in a <style> block carrying
+    the nonce the policy names for this answer only."""
+    response = _get(client, world.users["reader"], f"{BOARD}?day={DAY}")
+    page = response.content.decode()
+    nonce = re.search(r"style-src 'self' 'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    block = re.search(rf'<style nonce="{re.escape(nonce)}">(.*?)</style>', page, re.DOTALL).group(1)
+    assert "#timeline-bar-1-1 { left: " in block and "#timeline-bar-2-1 { left: " in block
+    assert 'id="timeline-bar-1-1"' in page and " style=" not in page
+    again = _get(client, world.users["reader"], f"{BOARD}?day={DAY}")
+    assert nonce not in again["Content-Security-Policy"]  # a new one each time
 
 
 def test_board_day_defaults_to_a_day_of_the_conference(world, client):

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from conference.models import Conference
 from delegates.models import Delegate
 from tests.factories import UserFactory
 from tests.logistics.import_files import VALID, replace_line
@@ -38,8 +41,6 @@ def test_organizer_uploads_the_files_and_sees_the_counts(client, organizer):
 def test_upload_into_a_chosen_conference(client, organizer):
     client.force_login(organizer)
     client.post(reverse("import"), uploads(VALID))
-    from conference.models import Conference
-
     conference = Conference.objects.get(code="TEST26")
     delegates = replace_line("delegates.csv", "Minister", "Foreign Minister")
     response = client.post(reverse("import"), {"conference": conference.pk, **uploads({"delegates.csv": delegates})})
@@ -65,11 +66,139 @@ def test_submitting_no_file_says_so(client, organizer):
     assert "Choose at least one CSV file to import." in response.content.decode()
 
 
-def test_an_oversized_file_is_refused_next_to_its_field(client, organizer, monkeypatch):
-    monkeypatch.setattr("desk.forms.imports.MAX_FILE_BYTES", 2**20)
+def test_an_oversized_file_is_refused_next_to_its_field(client, organizer, settings):
+    settings.IMPORT_MAX_FILE_MB = 1
     client.force_login(organizer)
     files = dict(VALID)
     files["delegates.csv"] += "P9,Big,File,PA,,no,HIL,,,,,,,,,no\n" * 40_000
-    page = client.post(reverse("import"), uploads(files)).content.decode()
+    response = client.post(reverse("import"), uploads(files))
+    assert response.status_code == 200  # the page again, not a 400 or 500
+    page = response.content.decode()
     assert "delegates.csv is 1.3 MB; files up to 1 MB are accepted." in page
+    assert page.index('id="id_delegates.csv"') < page.index("delegates.csv is 1.3 MB") < page.index("vehicles.csv")
+    assert Delegate.objects.count() == 0
+
+
+# --- bounded uploads ---
+
+
+def big_upload_request(rf, settings, *, size: int, memory_limit: int):
+    """A POST of delegates.csv of `size` bytes, parsed with the import page's handler in front of Django's."""
+    from desk.views.imports import SizeCappedUploadHandler
+
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = memory_limit
+    body = SimpleUploadedFile("delegates.csv", b"x" * size, content_type="text/csv")
+    request = rf.post(reverse("import"), {"delegates.csv": body})
+    request.upload_handlers.insert(0, SizeCappedUploadHandler(request, limit=2**20))
+    return request
+
+
+@pytest.mark.parametrize("memory_limit", [2**30, 2**10], ids=["kept in memory", "spooled to disk"])
+def test_the_upload_handler_keeps_nothing_past_the_limit_and_knows_the_size(rf, settings, memory_limit):
+    request = big_upload_request(rf, settings, size=3 * 2**20 + 5, memory_limit=memory_limit)
+    upload = request.FILES["delegates.csv"]
+    assert upload.size == 3 * 2**20 + 5
+    assert upload.read() == b""  # counted, not kept
+    for handler in request.upload_handlers[1:]:
+        assert getattr(handler, "file", None) is None or handler.file.closed
+
+
+@pytest.mark.parametrize("memory_limit", [2**30, 2**10], ids=["kept in memory", "spooled to disk"])
+def test_the_upload_handler_passes_files_within_the_limit_on_whole(rf, settings, memory_limit):
+    request = big_upload_request(rf, settings, size=2**20, memory_limit=memory_limit)
+    upload = request.FILES["delegates.csv"]
+    assert upload.size == 2**20 and len(upload.read()) == 2**20
+
+
+def test_a_bad_file_lists_the_first_200_problems_and_counts_the_rest(client, organizer):
+    client.force_login(organizer)
+    files = dict(VALID)
+    files["attendance.csv"] = "delegate,session\n" + "!,D1-PLEN\n" * 1000
+    response = client.post(reverse("import"), uploads(files))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Nothing was imported: 1000 problems to fix" in page
+    assert page.count("<td>attendance.csv</td>") == 200
+    assert "… and 800 more problems, not listed: fix these and import again to see them." in page
+
+
+def test_a_file_with_too_many_rows_is_refused_on_the_page(client, organizer, settings):
+    settings.IMPORT_MAX_ROWS = 4
+    client.force_login(organizer)
+    page = client.post(reverse("import"), uploads(VALID)).content.decode()
+    assert "the file has more than 4 rows below the header; at most 4 can be imported at once" in page
+
+
+# --- delegates not in delegates.csv ---
+
+
+@pytest.fixture
+def organizer_role(db):
+    """An organizer by role who may import (the page needs the permission; removing delegates, the role)."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserRoleFactory
+
+    user = UserRoleFactory(role="organizer").user
+    user.user_permissions.add(Permission.objects.get(codename="import_scenario"))
+    return user
+
+
+def without_p3() -> dict:
+    from tests.logistics.test_import_prune import ATTENDANCE_WITHOUT_P3, WITHOUT_P3
+
+    return {"delegates.csv": WITHOUT_P3, "attendance.csv": ATTENDANCE_WITHOUT_P3}
+
+
+def test_delegates_not_in_the_file_are_listed_and_kept(client, organizer_role):
+    client.force_login(organizer_role)
+    client.post(reverse("import"), uploads(VALID))
+    conference = Conference.objects.get(code="TEST26")
+    page = client.post(reverse("import"), {"conference": conference.pk, **uploads(without_p3())}).content.decode()
+    assert "1 delegate of the conference is not in delegates.csv and was kept:" in page
+    assert "P3." in page
+    assert "To remove them, import delegates.csv again with" in page
+    assert Delegate.objects.filter(external_id="P3").exists()
+
+
+def test_an_organizer_may_remove_them_with_the_checkbox(client, organizer_role):
+    client.force_login(organizer_role)
+    assert 'name="prune"' in client.get(reverse("import")).content.decode()
+    client.post(reverse("import"), uploads(VALID))
+    conference = Conference.objects.get(code="TEST26")
+    response = client.post(reverse("import"), {"conference": conference.pk, "prune": "on", **uploads(without_p3())})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1 delegate not in delegates.csv was removed, with their attendance and movements:" in page
+    assert (
+        '<td>delegates.csv</td><td class="num">0</td><td class="num">0</td><td class="num">2</td><td class="num">1</td>'
+        in page
+    )
+    checkbox = re.search(r'<input[^>]*name="prune"[^>]*>', page).group()
+    assert "checked" not in checkbox  # not ticked again for the next import
+    ticked = client.post(reverse("import"), {"conference": conference.pk, "prune": "on"}).content.decode()
+    assert "checked" in re.search(r'<input[^>]*name="prune"[^>]*>', ticked).group()  # the check works
+    assert not Delegate.objects.filter(external_id="P3").exists()
+
+
+def test_only_organizers_see_and_use_the_checkbox(client, organizer):
+    """`organizer` holds the import permission but no organizer role: it imports, and removes nothing."""
+    client.force_login(organizer)
+    assert 'name="prune"' not in client.get(reverse("import")).content.decode()
+    client.post(reverse("import"), uploads(VALID))
+    conference = Conference.objects.get(code="TEST26")
+    page = client.post(
+        reverse("import"), {"conference": conference.pk, "prune": "on", **uploads(without_p3())}
+    ).content.decode()
+    assert "1 delegate of the conference is not in delegates.csv and was kept:" in page
+    assert "To remove them" not in page
+    assert Delegate.objects.filter(external_id="P3").exists()
+
+
+def test_the_upload_is_still_checked_for_its_csrf_token(organizer):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(organizer)
+    assert client.post(reverse("import"), uploads(VALID)).status_code == 403
     assert Delegate.objects.count() == 0

@@ -65,3 +65,53 @@ def test_dates_and_countries():
     assert cells.country("pa") == "PA"
     with pytest.raises(CellError):
         cells.country("PAN")
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "position"),
+    [
+        ("Ana\nMaría", 0x0A, 4),
+        ("Ana\rMaría", 0x0D, 4),
+        ("\x00Ana", 0x00, 1),
+        ("Ana\x1b[31m", 0x1B, 4),
+        ("Ana\x7f", 0x7F, 4),
+        ("Ana\x85", 0x85, 4),
+        ("Ana\u2028María", 0x2028, 4),
+        ("Ana\u2029", 0x2029, 4),
+    ],
+)
+def test_control_characters_are_named_with_their_code_and_place(raw, code, position):
+    error = cells.control_character(raw)
+    assert str(error) == (
+        f"has a line break or another control character (U+{code:04X}) at character {position}; remove it"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Ana María",
+        "Ana\tMaría",
+        "Núñez-O'Brien",
+        "\u0645\u062d\u0645\u062f\u200c\u0631\u0636\u0627",
+        "李 小龙",
+        "Zoë 🚗",
+    ],
+)
+def test_ordinary_text_tabs_and_joiners_are_not_control_characters(raw):
+    assert cells.control_character(raw) is None
+
+
+def test_a_cell_error_makes_its_words_when_shown():
+    error = CellError("`%(value)s` is not a number", {"value": "x"})
+    assert str(error) == "`x` is not a number"
+    assert str(CellError("plain words")) == "plain words"
+    with pytest.raises(CellError, match="is not a whole number"):
+        cells.positive_int(10)("ten")
+
+
+def test_time_zone_names_are_read_from_a_cached_list():
+    assert cells.timezone_name("America/Panama") == "America/Panama"
+    with pytest.raises(CellError, match="is not an IANA time zone"):
+        cells.timezone_name("Panama/City")
+    assert cells._time_zones.cache_info().hits >= 1

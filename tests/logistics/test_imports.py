@@ -404,3 +404,42 @@ def test_reading_a_folder_picks_the_contract_files(tmp_path):
     assert list(scenario_folder_files(tmp_path)) == ["delegates.csv"]
     with pytest.raises(FileNotFoundError):
         scenario_folder_files(tmp_path / "missing")
+
+
+# --- control characters: refused in every cell, placed like every other error ---
+
+
+def test_a_line_break_inside_a_quoted_name_is_refused_with_file_row_and_column():
+    delegates = replace_line("delegates.csv", "P2,John,Smith", 'P2,"John\nPaul",Smith')
+    errors = assert_refused_whole(scenario(delegates=delegates))
+    assert [str(error) for error in errors] == [
+        "delegates.csv, row 3, column given_name: "
+        "has a line break or another control character (U+000A) at character 5; remove it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("file_name", "old", "new", "column", "code"),
+    [
+        ("delegates.csv", "Minister", '"Mini\rster"', "role", 0x0D),  # quoted: unquoted, it ends the line
+        ("venues.csv", "Av. Balboa", "Av.\x1bBalboa", "address", 0x1B),
+        ("sessions.csv", "Workshop", "Work\u2028shop", "title", 0x2028),
+        ("vehicles.csv", "PA-1", "PA\x07-1", "plate", 0x07),
+        ("delegations.csv", "PA,Panamá,PA", "P\x0bA,Panamá,PA", "code", 0x0B),
+    ],
+)
+def test_control_characters_are_refused_in_every_column(file_name, old, new, column, code):
+    errors = assert_refused_whole(scenario(**{file_name[:-4]: replace_line(file_name, old, new)}))
+    assert (errors[0].file, errors[0].column) == (file_name, column)  # (a refused code is unknown to other files)
+    assert errors[0].message.startswith(f"has a line break or another control character (U+{code:04X})")
+
+
+def test_a_nul_byte_refuses_the_whole_file():
+    errors = assert_refused_whole(scenario(delegates=replace_line("delegates.csv", "John", "Jo\x00hn")))
+    assert [str(error) for error in errors] == ["delegates.csv: the file holds NUL bytes; it is not a CSV text file"]
+
+
+def test_a_tab_inside_a_text_cell_is_kept():
+    report = scenario_import(files=scenario(venues=replace_line("venues.csv", "Av. Balboa", "Av.\tBalboa")))
+    assert report.ok, report.as_text()
+    assert Venue.objects.get(code="HIL").address == "Av.\tBalboa"

@@ -100,13 +100,18 @@ def test_publishing_refuses_a_schedule_the_validator_rejects(small_conference):
     assert ScheduleVersion.objects.get(conference=small_conference, is_current=True).number == 1
 
 
-def test_movements_that_break_a_rule_are_listed_unserved_not_published(small_conference):
-    def vip_in_a_van(result, prepared):
-        if "ARM-01" in result["visits"]:
-            result["visits"]["VAN-02"] = result["visits"].pop("ARM-01")
-            result["depots"]["VAN-02"] = result["depots"]["ARM-01"]
+def vip_in_a_van(result, prepared):
+    if "ARM-01" in result["visits"]:
+        result["visits"]["VAN-02"] = result["visits"].pop("ARM-01")
+        result["depots"]["VAN-02"] = result["depots"]["ARM-01"]
 
-    run = publish_tampered(small_conference, vip_in_a_van)
+
+def test_movements_that_break_a_rule_are_listed_unserved_not_published(small_conference):
+    def vip_in_a_van_and_no_armoured_car_for_the_baseline_either(result, prepared):
+        vip_in_a_van(result, prepared)
+        result["baseline_served"] -= 2
+
+    run = publish_tampered(small_conference, vip_in_a_van_and_no_armoured_car_for_the_baseline_either)
     assert run.status == RunStatus.SUCCEEDED, run.error
     version = ScheduleVersion.objects.get(conference=small_conference, is_current=True)
     vip = Movement.objects.get(version=version, delegate__external_id="D1", kind="to_session")
@@ -114,6 +119,17 @@ def test_movements_that_break_a_rule_are_listed_unserved_not_published(small_con
     assert vip.unserved_code == "broke_rule" and vip.unserved_params["violation"]["code"] == "vip_not_armoured"
     assert not StopPassenger.objects.filter(movement=vip).exists()
     assert run.metrics["unserved_by_reason"]["broke_rule"] == 2
+    assert run.metrics["served"] + run.metrics["unserved_movements"] == run.metrics["movements"]
+
+
+def test_a_schedule_that_serves_less_than_the_simple_plan_is_not_published(small_conference):
+    run = publish_tampered(small_conference, vip_in_a_van)  # the VIP's two rides come off: 4 served, the plan 6
+    assert run.status == RunStatus.FAILED
+    assert run.findings == [
+        {"code": "counters_wrong", "params": {"problems": ["serves 4 movements, fewer than the baseline's 6"]}}
+    ]
+    assert "fewer than the baseline" in run.error
+    assert not ScheduleVersion.objects.filter(conference=small_conference).exists()
 
 
 def test_a_burst_of_changes_shares_one_queued_run(small_conference, django_capture_on_commit_callbacks):

@@ -1,15 +1,23 @@
 """A real Celery worker on the real broker (Redis in CI) recomputes a schedule end to end."""
 
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.db import connection
+from django.utils import timezone
 
+from conference.models import Conference
 from convoy.celery import app
 from logistics.models import RunStatus, ScheduleRun, ScheduleVersion
 from logistics.run_reasons import trigger
-from logistics.services.schedule import schedule_recompute_request
+from logistics.services.imports import scenario_folder_files, scenario_import
+from logistics.services.schedule import schedule_recompute_request, schedule_runs_dispatch, schedule_runs_reap
 from tests.factories import MORNING, AttendanceFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -63,3 +71,58 @@ def test_worker_solves_the_days_in_parallel_and_publishes(two_days, worker, smal
     again = wait_for(schedule_recompute_request(conference_id=small_conference.pk, trigger=trigger("recompute")).pk)
     assert again.status == RunStatus.SUCCEEDED and again.metrics["unchanged"] is True
     assert ScheduleVersion.objects.filter(conference=small_conference).count() == 1
+
+
+def test_a_run_whose_message_was_lost_is_still_done(quiet, small_conference, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCHEDULE_DEBOUNCE_SECONDS = 0
+    app.conf.task_always_eager = False
+    run = schedule_recompute_request(conference_id=small_conference.pk, trigger=trigger("recompute"))
+    app.control.purge()  # the message is gone before any worker saw it
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
+        time.sleep(1)
+        assert ScheduleRun.objects.get(pk=run.pk).status == RunStatus.QUEUED
+        ScheduleRun.objects.filter(pk=run.pk).update(dispatched_at=timezone.now() - timedelta(minutes=5))
+        assert schedule_runs_dispatch() == 1  # what the beat does every few seconds
+        assert wait_for(run.pk).status == RunStatus.SUCCEEDED
+
+
+def test_a_killed_worker_is_noticed_and_a_new_run_publishes(quiet, panama_small, settings):
+    """kill -9 of a worker process in the middle of a run: the run is marked failed once its heartbeat is stale,
+    and the run asked for again publishes."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCHEDULE_DEBOUNCE_SECONDS = 0
+    app.conf.task_always_eager = False
+    app.control.purge()
+    report = scenario_import(files=scenario_folder_files(panama_small), recompute=False)
+    conference = Conference.objects.get(code=report.conference)
+    database = connection.settings_dict
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}"
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker in another process needs the shared PostgreSQL database")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "convoy", "worker", "--pool=solo", "--loglevel=warning"],
+        env={**os.environ, "DATABASE_URL": url, "REDIS_URL": settings.CELERY_BROKER_URL},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("recompute"))
+        deadline = time.monotonic() + 60
+        while ScheduleRun.objects.get(pk=run.pk).status != RunStatus.RUNNING and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert ScheduleRun.objects.get(pk=run.pk).status == RunStatus.RUNNING
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    settings.SCHEDULE_RUN_STALE_SECONDS = 1
+    time.sleep(1.5)
+    app.control.purge()  # the dead worker's unacknowledged message would come back only after the visibility timeout
+    assert schedule_runs_reap() == [run.pk]
+    dead = ScheduleRun.objects.get(pk=run.pk)
+    assert dead.status == RunStatus.FAILED and dead.findings[0]["code"] == "worker_lost"
+    again = ScheduleRun.objects.get(conference=conference, status=RunStatus.QUEUED)
+    settings.SCHEDULE_RUN_STALE_SECONDS = 120
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=60):
+        assert wait_for(again.pk, seconds=180).status == RunStatus.SUCCEEDED
+    assert ScheduleVersion.objects.get(conference=conference, is_current=True).run_id == again.pk

@@ -8,11 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduling import planner
 from scheduling.model import Car, Event, Ride
-from scheduling.planner import PlanOptions, _stops, plan
+from scheduling.optimiser import Solution, objective, solve
+from scheduling.planner import PlanOptions, _stops, check_counters, counters, plan, solve_day
+from scheduling.reasons import Reason
 from scheduling.rules import MovementRules
 from scheduling.travel import formula_matrix
-from scheduling.validate import validate
+from scheduling.validate import validate, without_movements
 from tests.scheduling.builders import PLACES, at, car, person, scenario
 
 
@@ -149,3 +152,198 @@ def test_stops_merge_visits_at_one_place_and_begin_with_the_last_drop_off():
         ("DEP", (), ()),
     ]
     assert (stops[2].arrive_at, stops[2].depart_at) == (at(7, 9, 17), at(7, 9, 22))
+
+
+# ---------------------------------------------------------------- never worse than simple, never a false success
+
+NO_TIME = PlanOptions(min_slice_seconds=0.0001, max_slice_seconds=0.0001)  # the optimiser finds nothing in time
+
+
+def planned_by_baseline(people, cars, **kwargs):
+    world = scenario(people, cars, **kwargs)
+    schedule = plan(world, NO_TIME)
+    assert validate(world, schedule) == []
+    assert check_counters(schedule) == []
+    metrics = schedule.metrics
+    assert metrics["fallback_waves"] == metrics["waves"] >= 1
+    assert {fallback["why"] for fallback in metrics["fallbacks"]} == {"no_first_solution"}
+    assert metrics["served"] == metrics["baseline_served"]
+    return schedule
+
+
+def test_a_wave_the_optimiser_finds_nothing_for_is_served_by_the_baseline():
+    people = [person(f"P{i}", hotel="HIL" if i % 2 else "JWM") for i in range(10)]
+    schedule = planned_by_baseline(people, [car("VAN-01"), car("VAN-02"), car("SUV-01", seats=4)])
+    assert schedule.metrics["served"] == schedule.metrics["movements"] == 20
+    assert len(schedule.trips) >= 2  # not an empty schedule called a success
+
+
+def test_the_baseline_keeps_armoured_exclusive_accessible_seats_and_windows():
+    people = [
+        person("V1", "PA", vip=True),
+        person("S1", "US", separate=True),
+        person("A1", "CR", accessible=True),
+        *(person(f"N{i}", "CR") for i in range(6)),
+    ]
+    cars = [car("ARM-01", seats=3, armoured=True), car("SUV-01", seats=4), car("VAN-01", accessible=True)]
+    cars.append(car("LATE-01", available_from=at(7, 9, 30)))
+    schedule = planned_by_baseline(people, cars)  # the validator checks every rule of every trip
+    assert schedule.metrics["served"] == schedule.metrics["movements"] == 18
+    riders = riders_by_vehicle(schedule)
+    assert "V1" in riders["ARM-01"] and all("V1" not in riders[c] for c in riders if c != "ARM-01")
+    assert "A1" in riders["VAN-01"] and all("A1" not in riders[c] for c in riders if c != "VAN-01")
+
+
+def test_what_no_vehicle_is_free_for_is_listed_by_the_baseline_too():
+    schedule = planned_by_baseline([person("P1")], [car("VAN-01", available_from=at(7, 9, 30))])
+    assert [u.reason.code for u in schedule.unserved] == ["no_vehicle_free"]
+    assert schedule.metrics["served"] == schedule.metrics["baseline_served"] == 1
+
+
+def test_an_optimiser_answer_that_serves_less_than_the_baseline_is_replaced(monkeypatch):
+    """As with a 600-vehicle fleet: the optimiser returned a 'solution' that served nobody, and it was published."""
+
+    def serves_nobody(problem, options):
+        unserved = [request.id for request in problem.requests]
+        return Solution(routes=[], unserved=unserved, objective=objective(problem, [], unserved), status="success")
+
+    monkeypatch.setattr(planner, "solve", serves_nobody)
+    world = scenario([person("P1"), person("P2", "CR", hotel="JWM")], [car("VAN-01")])
+    schedule = plan(world)
+    assert validate(world, schedule) == [] and check_counters(schedule) == []
+    metrics = schedule.metrics
+    assert metrics["served"] == metrics["baseline_served"] == metrics["movements"] == 4
+    assert [(f["why"], f["optimiser_served"], f["baseline_served"]) for f in metrics["fallbacks"]] == [
+        ("worse_than_baseline", 0, 4)
+    ]
+    assert metrics["worse_than_baseline"] is False
+
+
+def test_the_optimiser_answer_is_kept_when_it_does_better():
+    """Two parties from two hotels to the plenary: the baseline takes two vehicles, the optimiser one."""
+    world = scenario([person("P1", hotel="HIL"), person("P2", hotel="JWM")], [car("VAN-01"), car("VAN-02")])
+    schedule = plan(world)
+    assert validate(world, schedule) == [] and check_counters(schedule) == []
+    assert schedule.metrics["fallback_waves"] == 0
+    assert schedule.metrics["vehicles_used"] == 1
+
+
+def test_the_optimiser_is_offered_the_baselines_vehicles_and_one_idle_vehicle_of_each_kind(monkeypatch):
+    offered = []
+
+    def recording(problem, options):
+        offered.append(sorted(vehicle.id for vehicle in problem.vehicles))
+        return solve(problem, options)
+
+    monkeypatch.setattr(planner, "solve", recording)
+    vans = [car(f"VAN-{number:02d}") for number in range(1, 7)]
+    world = scenario([person("P1"), person("V1", vip=True)], [*vans, car("ARM-01", seats=3, armoured=True)])
+    schedule = plan(world)
+    assert validate(world, schedule) == [] and check_counters(schedule) == []
+    assert schedule.metrics["served"] == schedule.metrics["movements"] == 4
+    # the baseline takes VAN-01 for P1 and ARM-01 for V1: besides those, one idle van (ARM-01 is the only one)
+    assert offered[0] == ["ARM-01", "VAN-01", "VAN-02"]
+
+
+def one_car_day(requests: list[dict], options: PlanOptions = NO_TIME) -> dict:
+    """A day problem as `prepare` makes it: two places ten minutes apart, one car at the first."""
+    return {
+        "day": "2026-12-07",
+        "epoch": "2026-12-07T04:00:00-05:00",
+        "dwell": 300,
+        "travel": [[0, 600], [600, 0]],
+        "metres": [[0, 5000], [5000, 0]],
+        "cars": [
+            {"callsign": "VAN-01", "seats": 8, "depot": 0, "armoured": False, "accessible": False}
+            | {"window": [0, 20 * 3600], "rank": 0}
+        ],
+        "requests": requests,
+        "options": options.to_dict(),
+    }
+
+
+def party(pid: str, pickup: list[int], dropoff: list[int]) -> dict:
+    return {
+        "id": pid,
+        "origin": 0,
+        "destination": 1,
+        "seats": 2,
+        "movements": 2,
+        "pickup": pickup,
+        "dropoff": dropoff,
+        "max_ride": 1500,
+        "exclusive": True,
+        "armoured": False,
+        "accessible": False,
+    }
+
+
+def test_a_wave_is_cut_in_two_only_when_the_baseline_leaves_out_what_a_vehicle_could_take():
+    # two exclusive parties wanting the only car at the same moment: the baseline takes one, either could go
+    contested = one_car_day([party("A", [3600, 3900], [4500, 4800]), party("B", [3600, 3900], [4500, 4800])])
+    result = solve_day(contested)
+    assert result["waves"] == 2
+    # the first half falls back to the baseline; for the second no vehicle is left, the optimiser says so too
+    assert [(f["parties"], f["baseline_served"]) for f in result["fallbacks"]] == [(1, 2)]
+    assert result["unserved"] == {"B": "no_vehicle_free"}
+    # one after the other: the baseline serves both, the wave is not cut
+    apart = one_car_day([party("A", [3600, 3900], [4500, 4800]), party("B", [7200, 7500], [8100, 8400])])
+    result = solve_day(apart)
+    assert [(f["parties"], f["baseline_served"]) for f in result["fallbacks"]] == [(2, 4)]
+    assert result["waves"] == 1 and result["baseline_served"] == 4
+
+
+def test_on_wave_is_told_after_each_wave():
+    requests = [
+        party(f"R{hour}", [hour * 3600, hour * 3600 + 300], [hour * 3600 + 900, hour * 3600 + 1500])
+        for hour in (1, 3, 5)
+    ]
+    day = one_car_day(requests, dataclasses.replace(NO_TIME, slice_requests=1))
+    told = []
+    result = solve_day(day, on_wave=lambda done, known: told.append((done, known)))
+    assert told == [(1, 3), (2, 3), (3, 3)]
+    assert result["waves"] == 3
+    assert solve_day(day)["visits"] == result["visits"]  # and without it, the same day
+
+
+def test_counters_add_up_and_say_what_does_not():
+    late = person("P1", arrival_at=at(7, 10), arrival_place="PTY")  # misses the plenary: a skipped session
+    world = scenario([late, person("P2")], [car("VAN-01")])
+    schedule = plan(world)
+    metrics = schedule.metrics
+    assert check_counters(schedule) == []
+    assert metrics["served"] + metrics["unserved_movements"] == metrics["movements"]
+    assert metrics["unserved"] == metrics["unserved_movements"] + metrics["skipped_sessions"] == len(schedule.unserved)
+    assert metrics["skipped_sessions"] == 1
+    # taking a served movement off its trip without counting again: the numbers no longer match the schedule
+    ridden = next(m for trip in schedule.trips for stop in trip.stops for m in stop.board)
+    taken_off = without_movements(schedule, {ridden: Reason.of("legacy", text="taken off by the test")})
+    taken_off.metrics = dict(metrics)
+    assert any(problem.startswith("served is") for problem in check_counters(taken_off))
+    # counted again, it adds up, and it serves fewer than the baseline did: no success
+    taken_off.metrics |= counters(taken_off, metrics["baseline_served"])
+    assert taken_off.metrics["worse_than_baseline"] is True
+    assert metrics["served"] == metrics["baseline_served"]
+    served, baseline_served = metrics["served"] - 1, metrics["baseline_served"]
+    assert check_counters(taken_off) == [f"serves {served} movements, fewer than the baseline's {baseline_served}"]
+
+
+def test_a_movement_listed_twice_is_found():
+    """How a published summary could say "served": -19: movements already unserved, taken off the trips again
+    for a broken rule, listed a second time and subtracted from the served once more."""
+    schedule = plan(scenario([person("P1")], [car("VAN-01", available_from=at(7, 9, 30))]))
+    twice = dataclasses.replace(schedule, unserved=[*schedule.unserved, schedule.unserved[0]])
+    twice.metrics = {**schedule.metrics, "served": schedule.metrics["served"] - 1}
+    assert check_counters(twice) == [
+        "served is 0, the schedule has 1",
+        "unserved is 1, the schedule has 2",
+        "unserved_by_reason is {'no_vehicle_free': 1}, the schedule has {'no_vehicle_free': 2}",
+        "served 0 + unserved movements 1 != movements 2",
+        f"1 movement(s) listed as unserved more than once, first {schedule.unserved[0].movement}",
+        "served is 0 but 1 movement(s) ride on the trips",
+    ]
+    # taking a listed movement off the trips again lists it once, and the counters still hold
+    again = without_movements(schedule, {schedule.unserved[0].movement: Reason.of("legacy", text="again")})
+    assert again.unserved == schedule.unserved
+    again.metrics = schedule.metrics
+    assert check_counters(again) == []

@@ -1,9 +1,10 @@
 """Property tests: many small random conferences, each planned and checked by the independent validator.
 
 Every schedule must keep every rule, serve or list every movement the rules call for (read from the scenario by
-scheduling/needs.py, not from the planner), keep its counters consistent, and say "cannot get there in time" only
-when the delegate really cannot. Runs are repeatable (derandomized): HYPOTHESIS_EXAMPLES=5000 runs more examples,
-HYPOTHESIS_EXPLORE=1 draws new ones on each run.
+scheduling/needs.py, not from the planner), keep its counters consistent, serve at least what the baselines of its
+waves would have served, and say "cannot get there in time" only when the delegate really cannot. Runs are
+repeatable (derandomized): HYPOTHESIS_EXAMPLES=5000 runs more examples, HYPOTHESIS_EXPLORE=1 draws new ones on
+each run.
 """
 
 import json
@@ -16,13 +17,14 @@ from hypothesis import strategies as st
 
 from scheduling.model import Car, Event, Person, Ride, Scenario, Schedule
 from scheduling.needs import needs
-from scheduling.planner import PlanOptions, plan
+from scheduling.planner import PlanOptions, check_counters, plan
 from scheduling.reasons import TEMPLATES, Reason
 from scheduling.rules import MovementRules
 from scheduling.validate import validate
 from tests.scheduling.builders import PANAMA
 
 QUICK = PlanOptions(min_slice_seconds=0.05, max_slice_seconds=0.3, solution_limit=50)
+NO_TIME = PlanOptions(min_slice_seconds=0.0001, max_slice_seconds=0.0001)
 EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "1000"))
 EXPLORE = bool(os.environ.get("HYPOTHESIS_EXPLORE"))  # new random examples on each run, instead of the same ones
 # a conference in Panama, or in Madrid over a night the clocks go forward or back
@@ -129,7 +131,12 @@ def check(world: Scenario, schedule: Schedule) -> None:
     metrics = schedule.metrics
     assert metrics["movements"] == len(schedule.movements)
     assert metrics["served"] + len(listed) == metrics["movements"]
+    assert metrics["served"] + metrics["unserved_movements"] == metrics["movements"]
     assert metrics["unserved"] == len(schedule.unserved) == sum(metrics["unserved_by_reason"].values())
+    assert metrics["unserved"] == metrics["unserved_movements"] + metrics["skipped_sessions"]
+    assert metrics["served"] >= metrics["baseline_served"], "never worse than the baseline"
+    assert check_counters(schedule) == []
+    assert json.loads(json.dumps(metrics["fallbacks"])) == metrics["fallbacks"]
     for unserved in schedule.unserved:
         reason = unserved.reason
         assert isinstance(reason, Reason) and reason.code in TEMPLATES
@@ -178,3 +185,19 @@ def assert_late_only_when_unreachable(world: Scenario, schedule: Schedule) -> No
 @given(conferences())
 def test_every_plan_keeps_the_rules_and_drops_nothing(world):
     check(world, plan(world, QUICK))
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=not EXPLORE,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(conferences())
+def test_every_baseline_plan_keeps_the_rules_and_drops_nothing(world):
+    """The optimiser gets no time: every wave is the baseline's, which must keep every rule just the same."""
+    schedule = plan(world, NO_TIME)
+    check(world, schedule)
+    assert schedule.metrics["served"] == schedule.metrics["baseline_served"]
+    assert all(fallback["why"] == "no_first_solution" for fallback in schedule.metrics["fallbacks"])

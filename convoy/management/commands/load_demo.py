@@ -8,6 +8,7 @@ from conference.models import Role
 from delegates.models import Delegation
 from logistics.models import Vehicle
 from logistics.services.imports import scenario_folder_files, scenario_import
+from logistics.services.schedule import schedule_run_wait
 from logistics.services.users import api_token_for, user_with_role_create
 
 DEMO_FOLDER = Path(settings.BASE_DIR) / "demo" / "scenario"
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError(report.as_text())
         self.stdout.write(report.as_text())
+        if report.recompute_run:  # the demo opens on a published schedule
+            run = schedule_run_wait(run_id=report.recompute_run)
+            self.stdout.write(f"Schedule run {run.pk}: {run.status}.")
         user, _ = get_user_model().objects.get_or_create(username=DEMO_USERNAME)
         user.is_staff = user.is_superuser = True
         user.set_password(DEMO_PASSWORD)

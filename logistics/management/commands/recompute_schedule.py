@@ -1,15 +1,11 @@
 import json
-import time
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
 from logistics.models import RunStatus, ScheduleRun
 from logistics.run_reasons import trigger
-from logistics.services.schedule import schedule_recompute, schedule_recompute_request
-
-FINISHED = {RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.SUPERSEDED}
+from logistics.services.schedule import schedule_recompute_request, schedule_run_wait
 
 
 class Command(BaseCommand):
@@ -20,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--wait",
             action="store_true",
-            help="With a broker, wait for the workers to finish (without one it always waits).",
+            help="Wait for the run to finish (with the embedded broker this command computes it itself).",
         )
         parser.add_argument("--timeout", type=float, default=900, help="Seconds to wait at most (default 900).")
 
@@ -28,14 +24,11 @@ class Command(BaseCommand):
         conference = Conference.objects.filter(code=code).first()
         if conference is None:
             raise CommandError(f"There is no conference with code {code!r}.")
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            run = schedule_recompute(conference_id=conference.pk)
+        run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("recompute_command"))
+        if wait:
+            run = schedule_run_wait(run_id=run.pk, timeout=timeout)
         else:
-            run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("recompute_command"))
-            deadline = time.monotonic() + timeout
-            while wait and run.status not in FINISHED and time.monotonic() < deadline:
-                time.sleep(0.5)
-                run.refresh_from_db()
+            run.refresh_from_db()
         self.stdout.write(json.dumps(run_summary(run), indent=2, ensure_ascii=False))
         if run.status == RunStatus.FAILED:
             raise CommandError(f"Run {run.pk} failed.")

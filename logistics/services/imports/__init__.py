@@ -1,12 +1,18 @@
 """Import a scenario all-or-nothing: check every file, then write everything in one transaction."""
 
+import io
+import math
 import zoneinfo
+from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
+from typing import BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,7 +21,16 @@ from delegates.models import Attendance, Delegate, Delegation
 from delegates.selectors.attendance import attendance_warnings
 from logistics.models import Vehicle
 from logistics.run_reasons import trigger
-from logistics.services.imports.tables import CONFERENCE_FILE, FILE_ORDER, RowError, Table, file_specs, read_table
+from logistics.services.imports.cells import CellError
+from logistics.services.imports.tables import (
+    CONFERENCE_FILE,
+    FILE_ORDER,
+    ErrorLog,
+    RowError,
+    Table,
+    file_specs,
+    read_table,
+)
 from logistics.services.schedule import schedule_recompute_request, triggers_paused
 
 MODELS: dict[str, type[models.Model]] = {
@@ -32,6 +47,10 @@ UNKNOWN_REFERENCE = {  # translated when the message is made
     "sessions.csv": gettext_lazy("unknown session code `%(value)s`"),
     "delegates.csv": gettext_lazy("unknown delegate external_id `%(value)s`"),
 }
+# A file is the bytes themselves, a path to read them from, or a binary stream (an uploaded file).
+Source = bytes | Path | BinaryIO
+MAX_ERRORS_SHOWN = 200  # errors listed in full; the rest are counted
+NOT_IN_FILE_SHOWN = 20  # keys listed on the page and the command line when rows are not in a file (the JSON has all)
 
 
 @dataclass
@@ -46,13 +65,42 @@ class FileCounts:
 class ImportReport:
     conference: str | None = None
     counts: dict[str, FileCounts] = field(default_factory=dict)
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_ERRORS_SHOWN: whole files first, then rows
+    error_count: int = 0  # every error found, shown or not
     warnings: list[str] = field(default_factory=list)
+    # keys the conference holds that an imported file does not (delegates.csv: external ids), and whether they
+    # were removed (prune) or kept
+    not_in_file: dict[str, list[str]] = field(default_factory=dict)
+    pruned: bool = False
     recompute_run: int | None = None  # the schedule run the import queued
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    @property
+    def errors_not_shown(self) -> int:
+        return self.error_count - len(self.errors)
+
+    def add_error(self, error: RowError) -> None:
+        self.errors.append(error)
+        self.error_count += 1
+
+    def add_errors(self, log: ErrorLog) -> None:
+        self.errors += log.kept
+        self.error_count += log.count
+
+    @property
+    def delegates_not_in_file(self) -> list[str]:
+        return self.not_in_file.get("delegates.csv", [])
+
+    @property
+    def delegates_not_in_file_shown(self) -> list[str]:
+        return self.delegates_not_in_file[:NOT_IN_FILE_SHOWN]
+
+    @property
+    def delegates_not_in_file_more(self) -> int:
+        return max(len(self.delegates_not_in_file) - NOT_IN_FILE_SHOWN, 0)
 
     def as_dict(self) -> dict:
         return {
@@ -60,14 +108,21 @@ class ImportReport:
             "ok": self.ok,
             "counts": {name: vars(counts) for name, counts in self.counts.items()},
             "errors": [vars(error) | {"text": str(error)} for error in self.errors],
+            "error_count": self.error_count,
             "warnings": self.warnings,
+            "not_in_file": {
+                name: {"count": len(keys), "keys": keys, "removed": self.pruned}
+                for name, keys in self.not_in_file.items()
+            },
             "recompute_run": self.recompute_run,
         }
 
     def as_text(self) -> str:
         if not self.ok:
-            lines = [f"Nothing was imported: {len(self.errors)} problem(s) to fix."]
+            lines = [f"Nothing was imported: {self.error_count:,} problem(s) to fix."]
             lines += [f"  {error}" for error in self.errors]
+            if self.errors_not_shown:
+                lines.append(f"  ... and {self.errors_not_shown:,} more (the first {len(self.errors)} are listed).")
             return "\n".join(lines)
         lines = [f"Imported into conference {self.conference}:"]
         for name, counts in self.counts.items():
@@ -75,103 +130,91 @@ class ImportReport:
                 f"  {name:<16} {counts.created:>6} created {counts.updated:>6} updated {counts.unchanged:>6} unchanged"
                 + (f" {counts.removed:>6} removed" if counts.removed else "")
             )
+        missing = self.delegates_not_in_file
+        if missing:
+            listed = ", ".join(self.delegates_not_in_file_shown) + (
+                f", ... and {self.delegates_not_in_file_more:,} more" if self.delegates_not_in_file_more else ""
+            )
+            if self.pruned:
+                lines.append(
+                    f"{len(missing):,} delegate(s) not in delegates.csv were removed, with their attendance "
+                    f"and movements: {listed}."
+                )
+            else:
+                lines.append(
+                    f"{len(missing):,} delegate(s) of {self.conference} are not in delegates.csv and were kept: "
+                    f"{listed}. Import with --prune to remove them."
+                )
         if self.warnings:
             lines.append(f"{len(self.warnings)} warning(s):")
             lines += [f"  {warning}" for warning in self.warnings]
         if self.recompute_run:
-            lines.append(f"Schedule recompute requested (run {self.recompute_run}).")
+            lines.append(f"Schedule recompute queued (run {self.recompute_run}); --wait waits for it.")
         return "\n".join(lines)
 
 
-def scenario_folder_files(folder: Path) -> dict[str, bytes]:
-    """The contract's files found in a folder, by name; other files are left alone."""
+def scenario_folder_files(folder: Path) -> dict[str, Path]:
+    """The contract's files found in a folder, by name (their paths: the import reads them a line at a time);
+    other files are left alone."""
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
-    return {name: (folder / name).read_bytes() for name in FILE_ORDER if (folder / name).is_file()}
+    return {name: folder / name for name in FILE_ORDER if (folder / name).is_file()}
 
 
 def scenario_import(
-    *, files: dict[str, bytes], conference: Conference | None = None, recompute: bool | None = None
+    *,
+    files: Mapping[str, Source],
+    conference: Conference | None = None,
+    recompute: bool | None = None,
+    prune: bool = False,
+    max_file_bytes: int | None = None,
+    max_rows: int | None = None,
+    max_errors: int = MAX_ERRORS_SHOWN,
 ) -> ImportReport:
     """Import the given CSV files (by contract name) into `conference`, or the one conference.csv names.
 
-    Nothing is written unless every file is free of errors; the report lists them all. A successful
-    import queues a schedule recompute (unless `recompute` is False or automatic recomputes are off).
+    Nothing is written unless every file is free of errors; the report lists the first `max_errors` and counts
+    them all. A file over `max_file_bytes` is refused unread; one with more than `max_rows` rows below the header is
+    refused when the row after the limit is reached (defaults: the IMPORT_MAX_FILE_MB and IMPORT_MAX_ROWS settings).
+    When delegates.csv is imported into an existing conference, the report names the conference's delegates the
+    file does not have; `prune` removes them (their attendance and movements go with them). A successful import
+    queues a schedule recompute (unless `recompute` is False or automatic recomputes are off).
     """
+    if max_file_bytes is None:
+        max_file_bytes = settings.IMPORT_MAX_FILE_MB * 2**20
+    if max_rows is None:
+        max_rows = settings.IMPORT_MAX_ROWS
     report = ImportReport(conference=conference.code if conference else None)
-    unknown = sorted(set(files) - set(FILE_ORDER))
-    if unknown:
-        report.errors += [
-            RowError(
-                name,
-                message=_("not a file of the contract; expected one of %(files)s") % {"files": ", ".join(FILE_ORDER)},
-            )
-            for name in unknown
-        ]
-        return report
-    if not files:
-        report.errors.append(
-            RowError(
-                "(folder)", message=_("no scenario files found; expected %(files)s") % {"files": ", ".join(FILE_ORDER)}
-            )
+    with ExitStack() as opened:
+        checked = _checked_tables(
+            report,
+            files,
+            conference,
+            opened=opened,
+            max_file_bytes=max_file_bytes,
+            max_rows=max_rows,
+            max_errors=max_errors,
+            prune=prune,
         )
-        return report
-
-    conference_row = None
-    zone = conference.zone if conference else UTC
-    if CONFERENCE_FILE in files:
-        table, errors = read_table(file_specs(zone)[CONFERENCE_FILE], files[CONFERENCE_FILE])
-        report.errors += errors
-        if not errors and len(table.rows) != 1:
-            report.errors.append(
-                RowError(
-                    CONFERENCE_FILE,
-                    message=_("must hold exactly one conference row, not %(count)s") % {"count": len(table.rows)},
-                )
-            )
-        elif not errors:
-            conference_row = table.rows[0]
-            zone = zoneinfo.ZoneInfo(conference_row["timezone"])
-            if conference and conference.code != conference_row["code"]:
-                report.errors.append(
-                    RowError(
-                        CONFERENCE_FILE,
-                        2,
-                        "code",
-                        _("the file is for conference `%(file)s`, but it is being imported into `%(target)s`")
-                        % {"file": conference_row["code"], "target": conference.code},
-                    )
-                )
-            conference = conference or Conference.objects.filter(code=conference_row["code"]).first()
-            report.conference = conference_row["code"]
-    elif conference is None:
-        report.errors.append(
-            RowError(CONFERENCE_FILE, message=_("is missing; include it, or choose the conference to import into"))
-        )
-
-    specs = file_specs(zone)
-    tables: dict[str, Table] = {}
-    for name in FILE_ORDER[1:]:
-        if name in files:
-            tables[name], errors = read_table(specs[name], files[name])
-            report.errors += errors
-    report.errors += _reference_errors(tables, conference)
-    if report.errors:
+    if checked is None:
         report.errors.sort(
             key=lambda error: (
+                error.row is not None,  # whole-file problems (too big, unreadable, missing) first
                 FILE_ORDER.index(error.file) if error.file in FILE_ORDER else -1,
                 error.row or 0,
                 error.column or "",
             )
         )
+        del report.errors[max_errors:]
         return report
+    conference, conference_row, tables = checked
 
     try:
         with triggers_paused(), transaction.atomic():
-            conference = _write(report, conference, conference_row, tables)
+            conference = _write(report, conference, conference_row, tables, prune=prune)
             Conference.bump_data_revision(conference.pk)  # bulk writes send no signals
     except IntegrityError as exc:
-        report.errors.append(
+        report.add_error(
             RowError(
                 "(database)",
                 message=_("the database refused the import, nothing was saved: %(problem)s") % {"problem": exc},
@@ -185,8 +228,142 @@ def scenario_import(
     return report
 
 
-def _reference_errors(tables: dict[str, Table], conference: Conference | None) -> list[RowError]:
+def _checked_tables(
+    report: ImportReport,
+    files: Mapping[str, Source],
+    conference: Conference | None,
+    *,
+    opened: ExitStack,
+    max_file_bytes: int,
+    max_rows: int,
+    max_errors: int,
+    prune: bool,
+) -> tuple[Conference | None, dict | None, dict[str, Table]] | None:
+    """Every file read and checked: (the conference, its conference.csv row, the tables), or None when anything is
+    wrong, with the errors in the report. Files over the size limit are not read at all."""
+    unknown = sorted(set(files) - set(FILE_ORDER))
+    if unknown:
+        for name in unknown:
+            report.add_error(
+                RowError(
+                    name,
+                    message=_("not a file of the contract; expected one of %(files)s")
+                    % {"files": ", ".join(FILE_ORDER)},
+                )
+            )
+        return None
+    if not files:
+        report.add_error(
+            RowError(
+                "(folder)", message=_("no scenario files found; expected %(files)s") % {"files": ", ".join(FILE_ORDER)}
+            )
+        )
+        return None
+    streams = {}
+    for name in FILE_ORDER:
+        if name not in files:
+            continue
+        size = _size(files[name])
+        if size > max_file_bytes:  # refused before a byte of it is read
+            report.add_error(
+                RowError(
+                    name,
+                    message=_("the file is %(size)s MB; files up to %(limit)s MB can be imported")
+                    % {"size": _megabytes(size), "limit": _megabytes(max_file_bytes)},
+                )
+            )
+        else:
+            streams[name] = _open(files[name], opened)
+
+    def read(spec):
+        table, errors = read_table(spec, streams[spec.name], max_rows=max_rows, max_errors=max_errors)
+        report.add_errors(errors)
+        return table, errors
+
+    conference_row = None
+    zone = conference.zone if conference else UTC
+    if CONFERENCE_FILE in streams:
+        table, errors = read(file_specs(zone)[CONFERENCE_FILE])
+        if not errors and len(table.rows) != 1:
+            report.add_error(
+                RowError(
+                    CONFERENCE_FILE,
+                    message=_("must hold exactly one conference row, not %(count)s") % {"count": len(table.rows)},
+                )
+            )
+        elif not errors:
+            conference_row = table.rows[0]
+            zone = zoneinfo.ZoneInfo(conference_row["timezone"])
+            if conference and conference.code != conference_row["code"]:
+                report.add_error(
+                    RowError(
+                        CONFERENCE_FILE,
+                        2,
+                        "code",
+                        _("the file is for conference `%(file)s`, but it is being imported into `%(target)s`")
+                        % {"file": conference_row["code"], "target": conference.code},
+                    )
+                )
+            conference = conference or Conference.objects.filter(code=conference_row["code"]).first()
+            report.conference = conference_row["code"]
+    elif CONFERENCE_FILE not in files and conference is None:
+        report.add_error(
+            RowError(CONFERENCE_FILE, message=_("is missing; include it, or choose the conference to import into"))
+        )
+
+    specs = file_specs(zone)
+    tables: dict[str, Table] = {}
+    for name in FILE_ORDER[1:]:
+        if name in streams:
+            tables[name], _errors = read(specs[name])
+        elif name in files:  # too big to read: nothing can be checked against it
+            tables[name] = Table(specs[name], readable=False)
+    report.add_errors(_reference_errors(tables, conference, max_errors=max_errors, prune=prune))
+    if report.error_count:
+        return None
+    return conference, conference_row, tables
+
+
+def _size(source: Source) -> int:
+    if isinstance(source, bytes | bytearray):
+        return len(source)
+    if isinstance(source, Path):
+        return source.stat().st_size
+    size = getattr(source, "size", None)  # an uploaded file knows it
+    if size is not None:
+        return size
+    position = source.tell()
+    end = source.seek(0, io.SEEK_END)
+    source.seek(position)
+    return end
+
+
+def _open(source: Source, opened: ExitStack) -> BinaryIO:
+    if isinstance(source, bytes | bytearray):
+        return io.BytesIO(source)
+    if isinstance(source, Path):
+        return opened.enter_context(source.open("rb"))
+    source.seek(0)
+    return source
+
+
+def _megabytes(size: int) -> str:
+    """In MB, to a tenth rounded up (a file just over the limit does not read as the limit)."""
+    if size % 2**20 == 0:
+        return number_format(size // 2**20)
+    return number_format(math.ceil(size * 10 / 2**20) / 10, decimal_pos=1)
+
+
+PRUNED_REFERENCE = gettext_lazy(
+    "delegate `%(value)s` is not in delegates.csv, and pruning removes the delegates it does not have"
+)
+
+
+def _reference_errors(
+    tables: dict[str, Table], conference: Conference | None, *, max_errors: int, prune: bool
+) -> ErrorLog:
     known: dict[str, set] = {}
+    pruned: set = set()  # delegates a prune removes: no file may name them
     for name, key_field in KEY_FIELDS.items():
         in_db = (
             set(MODELS[name].objects.filter(conference=conference).values_list(key_field, flat=True))
@@ -196,8 +373,11 @@ def _reference_errors(tables: dict[str, Table], conference: Conference | None) -
         in_file = set()
         if name in tables:
             in_file = {row[key_field] for row in tables[name].rows} | {key for (key,) in tables[name].refused_keys}
+        if prune and name == "delegates.csv" and name in tables:
+            pruned = in_db - in_file
+            in_db = set()
         known[name] = in_db | in_file
-    errors = []
+    errors = ErrorLog(max_errors)
     for table in tables.values():
         references = [
             column
@@ -208,12 +388,14 @@ def _reference_errors(tables: dict[str, Table], conference: Conference | None) -
             for column in references:
                 value = row[column.name]
                 if value is not None and value not in known[column.refers_to]:
-                    message = UNKNOWN_REFERENCE[column.refers_to] % {"value": value}
-                    errors.append(RowError(table.spec.name, row["_row"], column.name, message))
+                    message = PRUNED_REFERENCE if value in pruned else UNKNOWN_REFERENCE[column.refers_to]
+                    errors.add(table.spec.name, row["_row"], column.name, CellError(message, {"value": value}))
     return errors
 
 
-def _write(report: ImportReport, conference: Conference | None, conference_row: dict | None, tables) -> Conference:
+def _write(
+    report: ImportReport, conference: Conference | None, conference_row: dict | None, tables, *, prune: bool
+) -> Conference:
     if conference_row is not None:
         values = {name: conference_row[name] for name in ("name", "timezone", "start_date", "end_date")}
         counts = report.counts[CONFERENCE_FILE] = FileCounts()
@@ -229,11 +411,28 @@ def _write(report: ImportReport, conference: Conference | None, conference_row: 
     for name in FILE_ORDER[1:-1]:
         if name in tables:
             report.counts[name] = _upsert(MODELS[name], conference, tables[name], ids)
+        if name == "delegates.csv" and name in tables:
+            _delegates_not_in_file(report, conference, tables[name], prune=prune)
         if name in KEY_FIELDS:
             ids[name] = dict(MODELS[name].objects.filter(conference=conference).values_list(KEY_FIELDS[name], "pk"))
     if "attendance.csv" in tables:
         report.counts["attendance.csv"] = _replace_attendance(conference, tables["attendance.csv"], ids)
     return conference
+
+
+def _delegates_not_in_file(report: ImportReport, conference: Conference, table: Table, *, prune: bool) -> None:
+    """delegates.csv is the conference's list of delegates: name those it does not have, and remove them on `prune`
+    (their attendance and movements go with them)."""
+    in_file = {row["external_id"] for row in table.rows}
+    stored = dict(Delegate.objects.filter(conference=conference).values_list("external_id", "pk"))
+    missing = sorted(set(stored) - in_file)
+    report.not_in_file["delegates.csv"] = missing
+    if prune and missing:
+        pks = [stored[external_id] for external_id in missing]
+        for start in range(0, len(pks), 500):
+            Delegate.objects.filter(pk__in=pks[start : start + 500]).delete()
+        report.counts["delegates.csv"].removed = len(missing)
+        report.pruned = True
 
 
 def _apply(instance: models.Model, values: dict) -> list[str]:

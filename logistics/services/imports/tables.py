@@ -1,13 +1,17 @@
 """The files of a scenario, their columns, and how a file becomes checked rows (no database here)."""
 
+import codecs
 import csv
 import io
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import tzinfo
-from typing import Any
+from typing import Any, BinaryIO
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from conference.models import SessionKind, VenueKind
 from logistics.models import VehicleKind
@@ -31,6 +35,24 @@ class RowError:
         if self.column is not None:
             where.append(_("column %(column)s") % {"column": self.column})
         return f"{', '.join(where)}: {self.message}"
+
+
+@dataclass
+class ErrorLog:
+    """Errors as they are found: the first `limit` kept in full, every one counted. A message may be a CellError,
+    whose words are only made when the error is kept, so a file of a million bad rows costs a counter."""
+
+    limit: int
+    kept: list[RowError] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, file: str, row: int | None = None, column: str | None = None, message: object = "") -> None:
+        self.count += 1
+        if len(self.kept) < self.limit:
+            self.kept.append(RowError(file, row, column, str(message)))
+
+    def __bool__(self) -> bool:
+        return self.count > 0
 
 
 @dataclass(frozen=True)
@@ -89,8 +111,10 @@ def _given_together(time_column: str, venue_column: str):
     return check
 
 
-def _needed_too(given: str, needed: str) -> str:
-    return _("%(given)s is given, so %(needed)s is needed too") % {"given": given, "needed": needed}
+def _needed_too(given: str, needed: str) -> CellError:
+    return CellError(
+        gettext_lazy("%(given)s is given, so %(needed)s is needed too"), {"given": given, "needed": needed}
+    )
 
 
 def _start_not_after_end(row: dict) -> list[tuple[str, str]]:
@@ -227,24 +251,36 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
     return {spec.name: spec for spec in specs}
 
 
-def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
-    """Decode and check one file. Every problem is collected; a file with any problem yields errors."""
+def read_table(spec: FileSpec, source: bytes | BinaryIO, *, max_rows: int, max_errors: int) -> tuple[Table, ErrorLog]:
+    """Decode and check one file, a line at a time: no more than `max_rows` rows below the header are read, and a
+    file with more is refused. Every problem is counted (the first `max_errors` kept); a file with any problem
+    yields errors. `source` is the file's bytes or a binary stream."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
     table = Table(spec)
     table.readable = False
-    text, error = _decode(spec.name, data)
-    if error:
-        return table, [error]
-    records = csv.reader(io.StringIO(text, newline=""))
+    errors = ErrorLog(max_errors)
+    if _more_rows_than(stream, max_rows):
+        errors.add(spec.name, message=_too_many_rows(max_rows))
+        return table, errors
+    records = csv.reader(_text_lines(stream))
     try:
-        header = [name.strip().lower() for name in next(records)]
-    except (StopIteration, csv.Error):
-        return table, [RowError(spec.name, 1, None, _("the file has no header row"))]
-    errors = _check_header(spec, header)
+        header = _header(records)
+    except _Unreadable as problem:
+        errors.add(spec.name, problem.line, None, problem.message)
+        return table, errors
+    except csv.Error:
+        errors.add(spec.name, 1, None, _("the file has no header row"))
+        return table, errors
+    if header is None:
+        errors.add(spec.name, message=_("the file is empty; it needs at least a header row"))
+        return table, errors
+    for error in _check_header(spec, header):
+        errors.add(error.file, error.row, error.column, error.message)
     if errors:
         return table, errors
     table.readable = True
     table.present = [column.name for column in spec.columns if column.name in header]
-    positions = {column.name: header.index(column.name) for column in spec.columns if column.name in header}
+    positions = [(column, header.index(column.name)) for column in spec.columns if column.name in header]
     first_row_of: dict[tuple, int] = {}
     row_number = 1
     while True:
@@ -252,46 +288,53 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
             record = next(records)
         except StopIteration:
             break
+        except _Unreadable as problem:
+            errors.add(spec.name, problem.line, None, problem.message)
+            _refuse_whole(table)
+            break
         except csv.Error as exc:
-            errors.append(
-                RowError(
-                    spec.name, row_number + 1, None, _("the row cannot be read as CSV (%(problem)s)") % {"problem": exc}
-                )
+            errors.add(
+                spec.name, row_number + 1, None, _("the row cannot be read as CSV (%(problem)s)") % {"problem": exc}
             )
             break
         row_number += 1
+        if row_number - 1 > max_rows:  # a stream that could not be counted beforehand
+            errors.add(spec.name, message=_too_many_rows(max_rows))
+            _refuse_whole(table)
+            break
         if not any(cell.strip() for cell in record):
             continue
         if len(record) > len(header):
-            errors.append(
-                RowError(
-                    spec.name,
-                    row_number,
-                    None,
-                    _(
+            errors.add(
+                spec.name,
+                row_number,
+                None,
+                CellError(
+                    gettext_lazy(
                         "the row has %(cells)s cells but the header has %(columns)s; "
                         "is a comma inside a value missing its quotes?"
-                    )
-                    % {"cells": len(record), "columns": len(header)},
-                )
+                    ),
+                    {"cells": len(record), "columns": len(header)},
+                ),
             )
             continue
-        row, row_errors = _read_row(spec, positions, record, row_number)
-        errors.extend(row_errors)
-        if row_errors:
+        row, problems = _read_row(spec, positions, record, row_number)
+        for column, message in problems:
+            errors.add(spec.name, row_number, column, message)
+        if problems:
             if all(name in row for name in spec.key):
                 table.refused_keys.add(table.key_of(row))
             continue
         key = table.key_of(row)
         if key in first_row_of:
-            errors.append(
-                RowError(
-                    spec.name,
-                    row_number,
-                    spec.key[0] if len(spec.key) == 1 else None,
-                    _("duplicate %(key)s `%(value)s` (first on row %(first)s)")
-                    % {"key": "/".join(spec.key), "value": " / ".join(map(str, key)), "first": first_row_of[key]},
-                )
+            errors.add(
+                spec.name,
+                row_number,
+                spec.key[0] if len(spec.key) == 1 else None,
+                CellError(
+                    gettext_lazy("duplicate %(key)s `%(value)s` (first on row %(first)s)"),
+                    {"key": "/".join(spec.key), "value": " / ".join(map(str, key)), "first": first_row_of[key]},
+                ),
             )
             continue
         first_row_of[key] = row_number
@@ -299,26 +342,102 @@ def read_table(spec: FileSpec, data: bytes) -> tuple[Table, list[RowError]]:
     return table, errors
 
 
-def _decode(file_name: str, data: bytes) -> tuple[str, RowError | None]:
+def _too_many_rows(limit: int) -> str:
+    return _("the file has more than %(limit)s rows below the header; at most %(limit)s can be imported at once") % {
+        "limit": number_format(limit, force_grouping=True)
+    }
+
+
+def _refuse_whole(table: Table) -> None:
+    """The file was not read to its end: nothing can be checked against it, and its rows are dropped."""
+    table.readable = False
+    table.rows.clear()
+    table.refused_keys.clear()
+
+
+class _Unreadable(Exception):
+    """The file cannot be read on from here: `message` says why, `line` where (None: the file as a whole)."""
+
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _binary_lines(stream: BinaryIO, chunk_size: int = 1 << 16) -> Iterator[bytes]:
+    """The lines of a binary stream with their ends (LF, CRLF or a lone CR), read a chunk at a time."""
+    parts: list[bytes] = []
+    while chunk := stream.read(chunk_size):
+        if b"\n" not in chunk and b"\r" not in chunk:
+            parts.append(chunk)
+            continue
+        lines = (b"".join(parts) + chunk).splitlines(keepends=True)
+        parts = [lines.pop()]  # perhaps incomplete, or a CR whose LF starts the next chunk
+        yield from lines
+    tail = b"".join(parts)
+    if tail:
+        yield tail
+
+
+def _text_lines(stream: BinaryIO) -> Iterator[str]:
+    """The lines of the file as text (UTF-8, with or without a byte-order mark), for csv.reader."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    number = 0
+    for raw in _binary_lines(stream):
+        number += 1
+        try:
+            line = decoder.decode(raw)
+        except UnicodeDecodeError as exc:
+            raise _Unreadable(number, _not_utf8(raw[exc.start], number)) from None
+        if "\x00" in line:
+            raise _Unreadable(None, _("the file holds NUL bytes; it is not a CSV text file"))
+        yield line
     try:
-        text = data.decode("utf-8-sig")
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return "", RowError(
-            file_name,
-            line,
-            None,
-            _(
-                "the file is not UTF-8 text (byte 0x%(byte)02X on line %(line)s); "
-                "save it as 'CSV UTF-8' and import it again"
-            )
-            % {"byte": data[exc.start], "line": line},
-        )
-    if not text.strip():
-        return "", RowError(file_name, None, None, _("the file is empty; it needs at least a header row"))
-    if "\x00" in text:
-        return "", RowError(file_name, None, None, _("the file holds NUL bytes; it is not a CSV text file"))
-    return text, None
+        raise _Unreadable(number, _not_utf8(exc.object[exc.start], number)) from None
+
+
+def _not_utf8(byte: int, line: int) -> str:
+    return _(
+        "the file is not UTF-8 text (byte 0x%(byte)02X on line %(line)s); save it as 'CSV UTF-8' and import it again"
+    ) % {"byte": byte, "line": line}
+
+
+def _header(records) -> list[str] | None:
+    """The header row's column names, or None when the file holds nothing but blank lines."""
+    first = next(records, None)
+    if first is None:
+        return None
+    if not any(cell.strip() for cell in first) and not any(any(cell.strip() for cell in rest) for rest in records):
+        return None
+    return [name.strip().lower() for name in first]
+
+
+def _more_rows_than(stream: BinaryIO, limit: int) -> bool:
+    """Whether a seekable stream holds more than `limit` rows below the header, counted without keeping any: line
+    breaks first (a bound, read in chunks), and only when they exceed the limit the CSV records themselves (a
+    quoted value may hold a line break). The stream is left where it was."""
+    if not (hasattr(stream, "seekable") and stream.seekable()):
+        return False
+    start = stream.tell()
+    try:
+        breaks = {b"\n": 0, b"\r": 0}
+        while chunk := stream.read(1 << 20):
+            for end in breaks:
+                breaks[end] += chunk.count(end)
+        if max(breaks.values()) <= limit:  # at most limit + 1 lines (the last may have no break), the header one
+            return False
+        stream.seek(start)
+        text = (raw.decode("utf-8-sig", errors="replace") for raw in _binary_lines(stream))
+        try:
+            for count, _record in enumerate(csv.reader(text)):
+                if count > limit:
+                    return True
+        except csv.Error:
+            return False  # the reading proper reports it
+        return False
+    finally:
+        stream.seek(start)
 
 
 def _check_header(spec: FileSpec, header: list[str]) -> list[RowError]:
@@ -343,31 +462,33 @@ def _check_header(spec: FileSpec, header: list[str]) -> list[RowError]:
     return errors
 
 
-def _read_row(spec: FileSpec, positions: dict[str, int], record: list[str], row_number: int):
+REQUIRED_EMPTY = gettext_lazy("%(column)s is empty; it is required")
+
+
+def _read_row(spec: FileSpec, positions: list[tuple[Column, int]], record: list[str], row_number: int):
+    """The row's values by column (the columns present, with their positions), and its problems as (column, message)
+    pairs."""
     row: dict[str, Any] = {"_row": row_number}
-    errors = []
-    for column in spec.columns:
-        position = positions.get(column.name)
-        if position is None:
-            continue
-        raw = record[position].strip() if position < len(record) else ""
+    problems: list[tuple[str, Any]] = []
+    cells_given = len(record)
+    for column, position in positions:
+        raw = record[position].strip() if position < cells_given else ""
         if raw == "":
             if column.required:
-                errors.append(
-                    RowError(
-                        spec.name,
-                        row_number,
-                        column.name,
-                        _("%(column)s is empty; it is required") % {"column": column.name},
-                    )
-                )
+                problems.append((column.name, CellError(REQUIRED_EMPTY, {"column": column.name})))
             row[column.name] = column.empty
             continue
+        refused = cells.control_character(raw)
+        if refused is not None:
+            problems.append((column.name, refused))
+            continue
+        if column.refers_to:  # a code many rows repeat (a session, a hotel): kept once
+            raw = sys.intern(raw)
         try:
             row[column.name] = column.read(raw)
         except CellError as exc:
-            errors.append(RowError(spec.name, row_number, column.name, str(exc)))
-    if not errors:
+            problems.append((column.name, exc))
+    if not problems:
         for check in spec.checks:
-            errors.extend(RowError(spec.name, row_number, name, message) for name, message in check(row))
-    return row, errors
+            problems.extend(check(row))
+    return row, problems
