@@ -95,6 +95,7 @@ def main() -> None:
         scratch = Path(scratch_name)
         env = {key: value for key, value in os.environ.items() if key not in UNSET}
         env |= {"DATABASE_URL": f"sqlite:///{scratch / 'convoy.sqlite3'}", "DEBUG": "1", "LOG_LEVEL": "WARNING"}
+        env["DJANGO_SETTINGS_MODULE"] = "convoy.settings"
         env.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
         print(f"setting up {args.scenario.resolve().name} in SQLite: migrate, import, an organizer token ...")
         child = subprocess.run(
@@ -145,12 +146,14 @@ def measure(base: str, setup: dict, args) -> dict:
     if status != 202:
         sys.exit(f"the recompute request answered {status}: {run}")
     started = time.monotonic()
-    posts, failures, progress = [], 0, []
+    posts, failures, progress, slow = [], 0, [], []
     while time.monotonic() - started < args.timeout:
         callsign = vehicles[len(posts) % len(vehicles)]
         body = {"event_id": f"latency-{secrets.token_hex(6)}", "status": "available"}
         seconds, answer, _ = call(base, token, "POST", f"/api/v1/vehicles/{callsign}/status?conference={code}", body)
         posts.append(seconds)
+        if seconds >= TARGET_SECONDS / 2:
+            slow.append((round(time.monotonic() - started, 1), round(seconds, 2)))
         failures += answer != 201
         _, _, run = call(base, token, "GET", f"/api/v1/runs/{run['id']}")
         elapsed = round(time.monotonic() - started, 1)
@@ -159,7 +162,7 @@ def measure(base: str, setup: dict, args) -> dict:
         if run["status"] not in ("queued", "running") and len(posts) >= args.posts:
             break
         time.sleep(0.2)
-    return {"asked": asked, "posts": posts, "failures": failures, "progress": progress, "run": run}
+    return {"asked": asked, "posts": posts, "failures": failures, "progress": progress, "slow": slow, "run": run}
 
 
 def print_report(report: dict) -> None:
@@ -171,6 +174,8 @@ def print_report(report: dict) -> None:
         f"median {statistics.median(posts) * 1000:.0f} ms, p95 {percentile(posts, 0.95) * 1000:.0f} ms, "
         f"worst {max(posts) * 1000:.0f} ms (target: under {TARGET_SECONDS * 1000:.0f} ms)"
     )
+    if report["slow"]:
+        print("posts that took half the target or more (seconds since the request, seconds):", report["slow"])
     print("progress (seconds since the request, status, percent):")
     for elapsed, status, percent in report["progress"]:
         print(f"  {elapsed:7.1f} s  {status:<10} {percent:3d} %")

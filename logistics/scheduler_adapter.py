@@ -4,9 +4,11 @@ published version read back as a plain Schedule, and a computed Schedule written
 import dataclasses
 import hashlib
 import json
+import time
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -179,11 +181,27 @@ def scheduling_problem(*, conference: Conference) -> tuple[Prepared, str]:
     return prepared, hashlib.sha256(fingerprint.encode()).hexdigest()
 
 
+WRITE_BATCH = 1000  # rows per insert: each its own short transaction, so readers and other writers never wait long
+SQLITE_WRITE_PAUSE = 0.05  # seconds: longer than SQLite's busy-wait steps, so a waiting writer gets its turn
+
+
 def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedule) -> ScheduleVersion:
-    """The computed schedule as the conference's new current version, with its movements, trips, stops and boardings.
-    Call inside the publishing transaction."""
-    number = (ScheduleVersion.objects.filter(conference=conference).aggregate(top=Max("number"))["top"] or 0) + 1
-    ScheduleVersion.objects.filter(conference=conference, is_current=True).update(is_current=False)
+    """The computed schedule as a new version of the conference, with its movements, trips, stops and boardings,
+    written in short batches and not yet current: `version_make_current` publishes it in one short transaction
+    (a version that is never made current is deleted by the caller)."""
+    with transaction.atomic():  # the conference's lock makes version numbers of concurrent runs distinct
+        Conference.objects.select_for_update().filter(pk=conference.pk).exists()
+        top = ScheduleVersion.objects.filter(conference=conference).aggregate(top=Max("number"))["top"]
+        version = ScheduleVersion.objects.create(
+            conference=conference,
+            number=(top or 0) + 1,
+            run=run,
+            computed_at=timezone.now(),
+            is_current=False,
+            input_hash=run.input_hash,
+            metrics=schedule.metrics,
+            skipped=_skipped(schedule),
+        )
     delegates = dict(Delegate.objects.filter(conference=conference).values_list("external_id", "pk"))
     venues = dict(Venue.objects.filter(conference=conference).values_list("code", "pk"))
     sessions = dict(Session.objects.filter(conference=conference).values_list("code", "pk"))
@@ -193,29 +211,8 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
     }
     rows = {m.id for m in schedule.movements}
     reasons = {u.movement: u.reason for u in schedule.unserved if u.movement in rows}
-    version = ScheduleVersion.objects.create(
-        conference=conference,
-        number=number,
-        run=run,
-        computed_at=timezone.now(),
-        is_current=True,
-        input_hash=run.input_hash,
-        metrics=schedule.metrics,
-        # needs that never became a movement: sessions a delegate cannot attend, movements with no window left
-        skipped=[
-            {
-                "delegate": u.passenger,
-                "session": u.session,
-                "from": u.origin,
-                "to": u.destination,
-                "code": u.reason.code,
-                "params": u.reason.params,
-            }
-            for u in schedule.unserved
-            if u.movement not in rows
-        ],
-    )
-    movement_rows = Movement.objects.bulk_create(
+    movement_rows = _in_batches(
+        Movement,
         [
             Movement(
                 version=version,
@@ -236,10 +233,10 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
             )
             for m in schedule.movements
         ],
-        batch_size=1000,
     )
     movement_pk = {row.code: row.pk for row in movement_rows}
-    trip_rows = Trip.objects.bulk_create(
+    trip_rows = _in_batches(
+        Trip,
         [
             Trip(
                 version=version,
@@ -250,7 +247,6 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
             )
             for trip in schedule.trips
         ],
-        batch_size=1000,
     )
     stop_rows, passengers = [], []
     for trip, row in zip(schedule.trips, trip_rows, strict=True):
@@ -264,7 +260,7 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
                     depart_at=stop.depart_at,
                 )
             )
-    stop_rows = Stop.objects.bulk_create(stop_rows, batch_size=2000)
+    stop_rows = _in_batches(Stop, stop_rows)
     stops = iter(stop_rows)
     for trip in schedule.trips:
         for stop in trip.stops:
@@ -277,7 +273,7 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
                 StopPassenger(stop_id=row.pk, movement_id=movement_pk[m], action=PassengerAction.ALIGHT)
                 for m in stop.alight
             ]
-    StopPassenger.objects.bulk_create(passengers, batch_size=2000)
+    _in_batches(StopPassenger, passengers)
     return version
 
 
@@ -286,3 +282,36 @@ def stored_reason(row: dict) -> Reason:
     if "code" in row:
         return Reason(row["code"], row["params"])
     return Reason.of("legacy", text=row.get("reason", ""))
+
+
+def version_make_current(*, version: ScheduleVersion) -> None:
+    """Publish: the version becomes the conference's current one. Call inside the publishing transaction."""
+    ScheduleVersion.objects.filter(conference_id=version.conference_id, is_current=True).update(is_current=False)
+    ScheduleVersion.objects.filter(pk=version.pk).update(is_current=True)
+    version.is_current = True
+
+
+def _skipped(schedule: Schedule) -> list[dict]:
+    """Needs that never became a movement: sessions a delegate cannot attend."""
+    rows = {m.id for m in schedule.movements}
+    return [
+        {
+            "delegate": u.passenger,
+            "session": u.session,
+            "from": u.origin,
+            "to": u.destination,
+            "code": u.reason.code,
+            "params": u.reason.params,
+        }
+        for u in schedule.unserved
+        if u.movement not in rows
+    ]
+
+
+def _in_batches(model, rows: list) -> list:
+    created = []
+    for start in range(0, len(rows), WRITE_BATCH):
+        created += model.objects.bulk_create(rows[start : start + WRITE_BATCH])
+        if connection.vendor == "sqlite":  # one writer at a time: let a waiting request's write in between
+            time.sleep(SQLITE_WRITE_PAUSE)
+    return created

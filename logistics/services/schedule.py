@@ -29,7 +29,7 @@ from logistics.models import (
     ScheduleVersion,
 )
 from logistics.run_reasons import ENDINGS, ending, ending_english, trigger
-from logistics.scheduler_adapter import scheduling_problem, version_write
+from logistics.scheduler_adapter import scheduling_problem, version_make_current, version_write
 from scheduling.planner import Prepared, assemble, check_counters, counters, solve_day
 from scheduling.reasons import Reason, reason_english
 from scheduling.validate import rule_breaking_reasons, validate, without_movements
@@ -231,18 +231,22 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
         if problems:
             raise CountersWrong(problems)
         schedule.metrics["seconds"] = round((timezone.now() - run.started_at).total_seconds(), 2)
+        # the rows go in first, in short batches, as a version nobody reads yet; publishing is the short flip
+        version = version_write(conference=run.conference, run=run, schedule=schedule)
         with transaction.atomic():
             conference = Conference.objects.select_for_update().get(pk=run.conference_id)
             newer = ScheduleVersion.objects.filter(
                 conference=conference, is_current=True, run__created_at__gt=run.created_at
             ).exists()
             if newer:
+                version.delete()
                 _finish(run, RunStatus.SUPERSEDED, findings=[ending("newer_run_published")])
                 return _reload(run)
-            version = version_write(conference=conference, run=run, schedule=schedule)
+            version_make_current(version=version)
             _finish(run, RunStatus.SUCCEEDED, metrics={**schedule.metrics, "version": version.number})
     except Exception as exc:
         logger.exception("publishing run %s failed", run_id)
+        ScheduleVersion.objects.filter(run_id=run_id, is_current=False).delete()  # half written: never published
         _failure(run, exc)
     return _reload(run)
 
