@@ -73,7 +73,7 @@ def main() -> None:
                 "-m",
                 "celery",
                 "-A",
-                "conference",
+                "convoy",
                 "worker",
                 "--concurrency",
                 str(args.workers),
