@@ -7,6 +7,7 @@ import sys
 import time
 from datetime import timedelta
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
@@ -18,7 +19,7 @@ from logistics.models import RunStatus, ScheduleRun, ScheduleVersion
 from logistics.run_reasons import trigger
 from logistics.services.imports import scenario_folder_files, scenario_import
 from logistics.services.schedule import schedule_recompute_request, schedule_runs_dispatch, schedule_runs_reap
-from tests.factories import MORNING, AttendanceFactory, SessionFactory
+from tests.factories import MORNING, AttendanceFactory, SessionFactory, UserRoleFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -126,3 +127,43 @@ def test_a_killed_worker_is_noticed_and_a_new_run_publishes(quiet, panama_small,
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=60):
         assert wait_for(again.pk, seconds=180).status == RunStatus.SUCCEEDED
     assert ScheduleVersion.objects.get(conference=conference, is_current=True).run_id == again.pk
+
+
+def connect_anew() -> None:
+    """Drop the broker connections Celery keeps, so the next send connects to the URL now configured."""
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_nowhere(quiet, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.SCHEDULE_DEBOUNCE_SECONDS = 0
+    settings.SCHEDULE_AUTO_RECOMPUTE = True
+    app.conf.task_always_eager = False
+    real = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there
+    connect_anew()
+    yield real
+    app.conf.broker_url = real
+    connect_anew()
+
+
+def test_with_the_broker_unreachable_a_write_answers_at_once_and_its_run_goes_out_later(
+    broker_nowhere, small_conference, api_client
+):
+    desk = UserRoleFactory(role="logistics").user
+    started = time.monotonic()
+    answer = api_client(desk).post(
+        "/api/v1/vehicles/VAN-01/status", {"event_id": "e-1", "status": "out_of_service"}, format="json"
+    )
+    assert answer.status_code == 201, answer.content
+    assert time.monotonic() - started < 5  # the send gave up quickly; nothing was retried in the request
+    run = ScheduleRun.objects.get(conference=small_conference)
+    assert run.status == RunStatus.QUEUED and run.dispatched_at is None
+    app.conf.broker_url = broker_nowhere  # the broker is back
+    connect_anew()
+    assert schedule_runs_dispatch() == 1
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
+        assert wait_for(run.pk).status == RunStatus.SUCCEEDED
