@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from scenario_setup import free_port, wait_until_answering  # beside this script
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT.parent / "shared" / "scenarios" / "panama-summit"
 TARGET_SECONDS = 1.0
@@ -62,19 +64,6 @@ def call(base: str, token: str, method: str, path: str, body: dict | None = None
     except urllib.error.HTTPError as error:
         answer, status = error.read(), error.code
     return time.perf_counter() - started, status, json.loads(answer or b"{}")
-
-
-def wait_for_server(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"the server stopped:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    sys.exit(f"the server did not answer within 60 s:\n{log.read_text()}")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -128,7 +117,7 @@ def main() -> None:
             stderr=subprocess.STDOUT,
         )
         try:
-            wait_for_server(base, server, server_log)
+            wait_until_answering(base, server, server_log)
             report = measure(base, setup, args)
         finally:
             for process in (server, worker):
@@ -184,14 +173,6 @@ def print_report(report: dict) -> None:
         f"run {run['id']}: {run['status']}, version {run.get('version')}, "
         f"served {metrics.get('served')} of {metrics.get('movements')} movements, {metrics.get('seconds')} s"
     )
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 if __name__ == "__main__":

@@ -22,11 +22,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from scenario_setup import free_port, wait_until_answering  # beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SCENARIO = ROOT.parent / "shared" / "scenarios" / "panama-summit"
@@ -105,25 +106,8 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"gunicorn stopped:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit(f"gunicorn did not answer within 60 s:\n{log.read_text()}")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    wait_until_answering(f"http://127.0.0.1:{port}", server, log)
+    return server
 
 
 def measure(base: str, setup: dict, rounds: int) -> tuple[list[float], dict, dict]:
