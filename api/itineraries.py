@@ -12,7 +12,7 @@ from api.serializers.itineraries import DelegateItinerarySerializer
 from conference.models import Conference
 from delegates.models import Delegate
 from logistics.models import ScheduleVersion, Vehicle
-from logistics.selectors.itineraries import itinerary_legs, skipped_sessions
+from logistics.selectors.itineraries import itinerary_legs, leg_changes, skipped_sessions
 
 CACHE = "itineraries"
 
@@ -35,7 +35,7 @@ def published_itineraries(*, conference: Conference, delegates: list[Delegate]) 
     cached = cache.get_many(keys.values())
     missing = [d for d in delegates if keys[d.pk] not in cached]
     if missing:
-        built = _build(conference, ScheduleVersion.objects.get(pk=version_pk), missing)
+        built = _build(conference, ScheduleVersion.objects.defer("changes").get(pk=version_pk), missing)
         cache.set_many({keys[pk]: entry for pk, entry in built.items()})
         cached.update({keys[pk]: entry for pk, entry in built.items()})
     entries = [cached[keys[d.pk]] for d in delegates]
@@ -47,6 +47,7 @@ def published_itineraries(*, conference: Conference, delegates: list[Delegate]) 
 def _build(conference: Conference, version: ScheduleVersion, delegates: list[Delegate]) -> dict[int, dict]:
     legs = itinerary_legs(version=version, delegate_ids=[d.pk for d in delegates])
     skipped = skipped_sessions(version=version, external_ids={d.external_id for d in delegates})
+    changes = leg_changes(version=version, external_ids=[d.external_id for d in delegates])  # this version's marks
     built = {}
     for delegate in delegates:
         entry = {
@@ -54,7 +55,8 @@ def _build(conference: Conference, version: ScheduleVersion, delegates: list[Del
             "movements": legs[delegate.pk],
             "skipped_sessions": skipped[delegate.external_id],
         }
-        data = DelegateItinerarySerializer(entry, context={"zone": conference.zone}).data
+        context = {"zone": conference.zone, "changes": changes[delegate.external_id]}
+        data = DelegateItinerarySerializer(entry, context=context).data
         built[delegate.pk] = {
             "itinerary": _plain(data),
             "vehicles": [leg.vehicle.pk if leg.vehicle else None for leg in legs[delegate.pk]],

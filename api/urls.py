@@ -1,7 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import conferences, delegates, fleet, itineraries, map, requests, schedule
+from api.views import changes, conferences, delegates, fleet, flights, itineraries, map, pins, requests, schedule
 
 v1 = [
     path("me", conferences.MeView.as_view(), name="me"),
@@ -9,9 +9,16 @@ v1 = [
     path("conferences/<slug:code>", conferences.ConferenceDetail.as_view(), name="conference-detail"),
     path("conferences/<slug:code>/schedule", schedule.ScheduleExportView.as_view(), name="conference-schedule"),
     path("conferences/<slug:code>/recompute", schedule.RecomputeView.as_view(), name="conference-recompute"),
+    path("conferences/<slug:code>/changes", changes.ConferenceChanges.as_view(), name="conference-changes"),
     path("conferences/<slug:code>/map/venues", map.MapVenues.as_view(), name="map-venues"),
     path("conferences/<slug:code>/map/vehicles", map.MapVehicles.as_view(), name="map-vehicles"),
     path("conferences/<slug:code>/map/routes", map.MapRoutes.as_view(), name="map-routes"),
+    path("conferences/<slug:code>/pins", pins.PinList.as_view(), name="pin-list"),
+    path("conferences/<slug:code>/pins/<int:pk>", pins.PinDetail.as_view(), name="pin-detail"),
+    path("conferences/<slug:code>/flights", flights.FlightList.as_view(), name="flight-list"),
+    path(
+        "conferences/<slug:code>/flights/<str:number>/<str:date>", flights.FlightDetail.as_view(), name="flight-detail"
+    ),
     path("venues/", conferences.VenueList.as_view(), name="venue-list"),
     path("venues/<str:code>", conferences.VenueDetail.as_view(), name="venue-detail"),
     path("sessions/", conferences.SessionList.as_view(), name="session-list"),

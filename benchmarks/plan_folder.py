@@ -100,6 +100,7 @@ def scenario_from_folder(folder: Path) -> Scenario:
             arrival_place=row["arrival_venue"] or None,
             departure_at=moment(row["departure_at"]),
             departure_place=row["departure_venue"] or None,
+            dedicated_vehicle=row.get("dedicated_vehicle") or None,
         )
         for row in sorted(_rows(folder, "delegates.csv"), key=lambda row: row["external_id"])
     ]

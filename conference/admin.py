@@ -1,11 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Session, UserRole, Venue
 
 
 @admin.register(Conference)
 class ConferenceAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "timezone", "start_date", "end_date"]
+    list_display = ["code", "name", "timezone", "start_date", "end_date", "freeze_minutes"]
     search_fields = ["code", "name"]
     list_filter = ["timezone"]
     fieldsets = [
@@ -31,6 +32,7 @@ class ConferenceAdmin(admin.ModelAdmin):
                 ],
             },
         ),
+        (_("Live operations"), {"fields": ["freeze_minutes"]}),
     ]
 
 

@@ -43,6 +43,10 @@ class Conference(models.Model):
     departure_arrive_latest_minutes = models.PositiveSmallIntegerField(default=150)
     ride_time_factor = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("1.50"))
     ride_time_extra_minutes = models.PositiveSmallIntegerField(default=15)
+    freeze_minutes = models.PositiveSmallIntegerField(
+        default=60,
+        help_text="Live operations: legs that start within this many minutes of a run's clock are kept as published.",
+    )
     data_revision = models.PositiveIntegerField(
         default=0, editable=False, help_text="Counts edits of what itineraries show besides the schedule itself."
     )

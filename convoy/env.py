@@ -3,6 +3,7 @@
 import os
 import re
 import secrets
+from datetime import datetime
 from pathlib import Path
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -37,6 +38,20 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ValueError(f"{name}={raw!r} is not a whole number") from None
+
+
+def env_moment(name: str) -> datetime | None:
+    """An ISO 8601 moment with its offset from NAME, or None when unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not an ISO 8601 time (e.g. 2026-12-07T12:00-05:00)") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{name}={raw!r} needs its offset (e.g. 2026-12-07T12:00-05:00)")
+    return moment
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

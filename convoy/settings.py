@@ -6,7 +6,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from convoy.env import env_bool, env_int, env_list, env_str, local_secret_key
+from convoy.env import env_bool, env_int, env_list, env_moment, env_str, local_secret_key
 from convoy.security import csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -193,6 +193,8 @@ SCHEDULE_DEBOUNCE_SECONDS = env_int("SCHEDULE_DEBOUNCE_SECONDS", 5)
 SCHEDULE_RESEND_SECONDS = env_int("SCHEDULE_RESEND_SECONDS", 60)
 # A running run whose worker gave no sign of life for this long is marked failed and asked for again.
 SCHEDULE_RUN_STALE_SECONDS = env_int("SCHEDULE_RUN_STALE_SECONDS", 120)
+# A rehearsal clock: runs whose clock is not given take this moment (ISO with offset) instead of the time they start.
+SCHEDULE_CLOCK = env_moment("SCHEDULE_CLOCK")
 # An OSRM-compatible routing service: its /table replaces the travel-time formula, its /route draws the map's lines.
 ROUTING_SERVICE_URL = env_str("ROUTING_SERVICE_URL")
 # The live map marks a vehicle's position stale when it is older than this.
@@ -249,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "VehicleKindEnum": "logistics.models.VehicleKind",
         "RequestKindEnum": "logistics.models.RequestKind",
         "StatusOutcomeEnum": "logistics.models.StatusOutcome",
+        "FlightKindEnum": "delegates.models.FlightKind",
     },
 }
 

@@ -1,7 +1,9 @@
 """Who comes: delegations, their delegates with flights and hotels, and which sessions they attend."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from conference.models import Conference, Session, Venue
 from conference.scopes import ScopePaths
@@ -54,6 +56,15 @@ class Delegate(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     accessible_vehicle = models.BooleanField(default=False, help_text="Needs a wheelchair-accessible vehicle.")
+    dedicated_vehicle = models.CharField(
+        max_length=32, blank=True, help_text="Callsign of a vehicle reserved for this VIP for the whole stay."
+    )
+    language = models.CharField(
+        max_length=2,
+        blank=True,
+        choices=[("en", "English"), ("es", "Español")],
+        help_text="For messages to the delegate; empty: the conference's.",
+    )
     sessions = models.ManyToManyField(Session, through="Attendance", related_name="attendees")
 
     class Meta:
@@ -101,3 +112,35 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate.external_id} at {self.session.code}"
+
+
+class FlightKind(models.TextChoices):
+    ARRIVAL = "arrival", _("Arrival")
+    DEPARTURE = "departure", _("Departure")
+
+
+class Flight(models.Model):
+    """What the desk knows of a flight beyond the delegates' rows: its expected time. A flight is its number, its
+    local date and its kind; its place and scheduled time come from the delegates on it."""
+
+    scope_paths = ScopePaths(conference="conference_id")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="flights")
+    number = models.CharField(max_length=32)
+    date = models.DateField(help_text="The scheduled local date.")
+    kind = models.CharField(max_length=16, choices=FlightKind.choices)
+    expected_at = models.DateTimeField(null=True, blank=True, help_text="Replaces the scheduled time for all on it.")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["conference", "date", "number", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "number", "date", "kind"], name="flight_unique"),
+            models.CheckConstraint(condition=Q(kind__in=["arrival", "departure"]), name="flight_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.date} ({self.kind})"

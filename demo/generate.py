@@ -28,6 +28,7 @@ CONFERENCE = {
     "timezone": "America/Panama",
     "start_date": DAY1,
     "end_date": DAY2,
+    "freeze_minutes": 60,  # live operations: legs starting within the hour are kept as published
 }
 
 # code, name, kind, latitude, longitude, address (approximate positions)
@@ -109,6 +110,10 @@ FAMILY_EN = [
     "Miller", "Johnson", "Walker", "Bennett", "Harris", "Carter", "Foster", "Reynolds", "Hughes",
     "Coleman", "Sullivan", "Parker", "Brooks", "Ward", "Griffin", "Palmer",
 ]  # fmt: skip
+
+# The head of the US delegation rides only in ARM-08 for the whole stay (a dedicated vehicle); the seven other
+# heads share ARM-01..07, which is one armoured SUV each.
+DEDICATED_VEHICLE = {"US": "ARM-08"}
 
 HEAD_ROLE = {"OAS": "Secretary for Multidimensional Security", "US": "Assistant Secretary"}
 SECOND_ROLE = {"OAS": "Director", "US": "Deputy Assistant Secretary"}
@@ -244,6 +249,9 @@ def build_delegates(rng: random.Random) -> list[dict]:
                 "email": email,
                 "phone": phone,
                 "accessible_vehicle": "no",
+                "dedicated_vehicle": DEDICATED_VEHICLE.get(code, "") if index == 0 else "",
+                # the heads' language for messages (OAS's mixed team: not given)
+                "language": {"es": "es", "en": "en"}.get(pool, "") if index == 0 else "",
             }
             if main_in is not None:
                 # The head and most of the team share the main flights; some travel separately.

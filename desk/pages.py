@@ -58,6 +58,7 @@ MENU = [
     ("dashboard", gettext_lazy("Dashboard"), DESK | DELEGATION_DATA),
     ("board", gettext_lazy("Schedule board"), FLEET),
     ("fleet", gettext_lazy("Fleet"), FLEET),
+    ("flights", gettext_lazy("Flights"), DESK),
     ("map", gettext_lazy("Map"), FLEET),
     ("delegates", gettext_lazy("Delegates"), DELEGATION_DATA),
     ("requests", gettext_lazy("Requests"), DELEGATION_DATA),

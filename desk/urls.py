@@ -2,14 +2,18 @@
 
 from django.urls import include, path
 
-from desk.views import board, conferences, dashboard, delegates, fleet, imports, map, requests
+from desk.views import board, conferences, dashboard, delegates, fleet, flights, imports, map, pins, requests
 
 conference_pages = [
     path("", dashboard.dashboard, name="dashboard"),
     path("board/", board.schedule_board, name="board"),
     path("runsheet/<str:callsign>/<str:day>/", board.run_sheet, name="runsheet"),
+    path("board/pin/", pins.pin_leg, name="pin"),
+    path("board/pins/<int:pk>/remove/", pins.pin_remove, name="pin-remove"),
     path("fleet/", fleet.fleet, name="fleet"),
     path("fleet/<str:callsign>/status", fleet.fleet_status, name="fleet-status"),
+    path("flights/", flights.flight_board, name="flights"),
+    path("flights/expected/", flights.flight_expected, name="flight-expected"),
     path("delegates/", delegates.delegate_list, name="delegates"),
     path("delegates/<str:external_id>/", delegates.delegate_detail, name="delegate"),
     path("requests/", requests.request_list, name="requests"),

@@ -3,6 +3,7 @@ from django.contrib import admin
 from logistics.models import (
     Driver,
     Movement,
+    Pin,
     ResourceRequest,
     ScheduleRun,
     ScheduleVersion,
@@ -46,6 +47,23 @@ class DriverAdmin(admin.ModelAdmin):
     list_filter = ["conference"]
     list_select_related = ["vehicle"]
     autocomplete_fields = ["vehicle"]
+
+
+@admin.register(Pin)
+class PinAdmin(admin.ModelAdmin):
+    """An organizer's pin: every later run keeps this leg in this vehicle (at this pickup time), or reports why not."""
+
+    list_display = ["movement", "vehicle", "delegate", "pickup_at", "created_by", "created_at", "conference"]
+    search_fields = ["movement", "vehicle__callsign", "delegate__external_id", "delegate__family_name"]
+    list_filter = ["conference", "vehicle__kind"]
+    list_select_related = ["vehicle", "delegate", "created_by", "conference"]
+    autocomplete_fields = ["vehicle", "delegate"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(ResourceRequest)

@@ -143,6 +143,31 @@ class Driver(models.Model):
         return self.name
 
 
+class Pin(models.Model):
+    """An organizer's decision the scheduler keeps: this leg rides in this vehicle (and is picked up then)."""
+
+    scope_paths = ScopePaths(
+        conference="conference_id", delegation=("delegate__delegation_id",), vehicle=("vehicle_id",)
+    )
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="pins")
+    movement = models.CharField(max_length=80, help_text="The movement's code, e.g. D0001#arrival.")
+    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, null=True, blank=True, related_name="pins")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="pins")
+    pickup_at = models.DateTimeField(null=True, blank=True, help_text="Empty: any time in the movement's window.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["conference", "movement"]
+        constraints = [models.UniqueConstraint(fields=["conference", "movement"], name="pin_unique_per_movement")]
+
+    def __str__(self) -> str:
+        return f"{self.movement} in {self.vehicle.callsign}"
+
+
 class RequestKind(models.TextChoices):
     VEHICLE = "vehicle", _("Vehicle")
     ESCORT = "escort", _("Escort")
@@ -245,6 +270,12 @@ class ScheduleRun(models.Model):
     findings = models.JSONField(
         default=list, blank=True, help_text="The validator's findings, {code, params} each, when it refused the run."
     )
+    as_of = models.DateTimeField(
+        null=True, blank=True, help_text="The run's clock: what starts before it plus the freeze horizon is kept."
+    )
+    from_scratch = models.BooleanField(
+        default=False, help_text="Re-optimise everything beyond the frozen horizon instead of the least change."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -282,6 +313,10 @@ class ScheduleVersion(models.Model):
     metrics = models.JSONField(default=dict, blank=True)
     skipped = models.JSONField(
         default=list, blank=True, help_text="Sessions delegates cannot attend: conflicts and unreachable ones."
+    )
+    as_of = models.DateTimeField(null=True, blank=True, help_text="The clock of the run that computed it.")
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="What changed against the version before: per delegate and per vehicle."
     )
 
     class Meta:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import time
 from collections import defaultdict
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,9 +16,11 @@ from django.utils import timezone
 from conference.models import Conference, Session, Venue
 from conference.selectors.conferences import conference_movement_rules
 from delegates.models import Attendance, Delegate
+from delegates.selectors.flights import flight_shifts
 from logistics.models import (
     Movement,
     PassengerAction,
+    Pin,
     RequestKind,
     RequestStatus,
     ResourceRequest,
@@ -27,13 +30,17 @@ from logistics.models import (
     StopPassenger,
     Trip,
     Vehicle,
+    VehicleStatus,
 )
+from scheduling.changes import schedule_changes
 from scheduling.model import Car, Event, Person, Ride, Scenario, Schedule, Unserved
 from scheduling.model import Movement as PlainMovement
+from scheduling.model import Pin as PlainPin
 from scheduling.model import Stop as PlainStop
 from scheduling.model import Trip as PlainTrip
 from scheduling.planner import PlanOptions, Prepared, prepare
 from scheduling.reasons import Reason
+from scheduling.replan import Live
 from scheduling.travel import TravelMatrix, formula_matrix, osrm_matrix
 
 
@@ -42,6 +49,7 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
     venues = {venue.pk: venue for venue in Venue.objects.filter(conference=conference)}
     code = {pk: venue.code for pk, venue in venues.items()}
     delegates = Delegate.objects.filter(conference=conference).select_related("delegation").order_by("external_id")
+    shifts = flight_shifts(conference=conference)  # expected flight times move arrivals and departures
     people = [
         Person(
             id=d.external_id,
@@ -50,10 +58,11 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
             vip=d.vip,
             separate=d.delegation.separate_transport,
             accessible=d.accessible_vehicle,
-            arrival_at=d.arrival_at,
+            arrival_at=d.arrival_at and d.arrival_at + shifts[(d.external_id, "arrival")],
             arrival_place=code.get(d.arrival_venue_id),
-            departure_at=d.departure_at,
+            departure_at=d.departure_at and d.departure_at + shifts[(d.external_id, "departure")],
             departure_place=code.get(d.departure_venue_id),
+            dedicated_vehicle=d.dedicated_vehicle or None,
         )
         for d in delegates
     ]
@@ -68,8 +77,23 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
     for external_id, session_code in rows.order_by("delegate__external_id", "session__code"):
         attendance[external_id].append(session_code)
     cars = [
-        Car(v.callsign, v.seats, code[v.depot_id], v.armoured, v.accessible, v.available_from, v.available_until)
-        for v in Vehicle.objects.filter(conference=conference).exclude(status="out_of_service").order_by("callsign")
+        Car(
+            v.callsign,
+            v.seats,
+            code[v.depot_id],
+            v.armoured,
+            v.accessible,
+            v.available_from,
+            v.available_until,
+            out_of_service=v.status == VehicleStatus.OUT_OF_SERVICE,
+        )
+        for v in Vehicle.objects.filter(conference=conference).order_by("callsign")
+    ]
+    pins = [
+        PlainPin(movement, callsign, pickup_at)
+        for movement, callsign, pickup_at in Pin.objects.filter(conference=conference)
+        .order_by("movement")
+        .values_list("movement", "vehicle__callsign", "pickup_at")
     ]
     requests = ResourceRequest.objects.filter(
         conference=conference, kind=RequestKind.VEHICLE, status=RequestStatus.APPROVED
@@ -95,6 +119,7 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
         attendance=dict(attendance),
         cars=cars,
         rides=rides,
+        pins=pins,
     )
 
 
@@ -162,12 +187,21 @@ def travel_matrix_for(places: dict, rules) -> TravelMatrix:
     return formula_matrix(places, rules)
 
 
-def scheduling_problem(*, conference: Conference) -> tuple[Prepared, str]:
-    """The conference's inputs prepared for the planner, and their fingerprint (a run with the same one is a no-op)."""
+def scheduling_problem(
+    *, conference: Conference, as_of: datetime | None = None, from_scratch: bool = False
+) -> tuple[Prepared, str]:
+    """The conference's inputs prepared for the planner, and their fingerprint (a run with the same one is a no-op).
+
+    With a published version the run re-plans from it at the clock `as_of` (scheduling/replan.py); the
+    fingerprint leaves out the clock and the published version: a run whose inputs did not change has nothing to
+    re-plan, whatever the time."""
     scenario = scheduling_scenario(conference=conference)
     matrix = travel_matrix_for(scenario.places, scenario.rules)
     options = PlanOptions()
-    prepared = prepare(scenario, options, matrix)
+    previous = published_schedule(conference=conference)
+    clock = as_of or settings.SCHEDULE_CLOCK or timezone.now()
+    live = Live(clock, timedelta(minutes=conference.freeze_minutes), from_scratch)
+    prepared = prepare(scenario, options, matrix, previous=previous, live=live)
     fingerprint = json.dumps(
         {
             "scenario": dataclasses.asdict(dataclasses.replace(scenario, zone=None)),
@@ -188,7 +222,12 @@ SQLITE_WRITE_PAUSE = 0.05  # seconds: longer than SQLite's busy-wait steps, so a
 def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedule) -> ScheduleVersion:
     """The computed schedule as a new version of the conference, with its movements, trips, stops and boardings,
     written in short batches and not yet current: `version_make_current` publishes it in one short transaction
-    (a version that is never made current is deleted by the caller)."""
+    (a version that is never made current is deleted by the caller). It records what changed against the version
+    published now (`changes`, see scheduling.changes, with `since_version`: that version's number, None at first)."""
+    published = ScheduleVersion.objects.filter(conference=conference, is_current=True).defer("changes").first()
+    previous = published_schedule(conference=conference, version=published) if published else None
+    changes = schedule_changes(previous, schedule, zone=conference.zone)
+    changes["since_version"] = published.number if published else None
     with transaction.atomic():  # the conference's lock makes version numbers of concurrent runs distinct
         Conference.objects.select_for_update().filter(pk=conference.pk).exists()
         top = ScheduleVersion.objects.filter(conference=conference).aggregate(top=Max("number"))["top"]
@@ -201,6 +240,8 @@ def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedul
             input_hash=run.input_hash,
             metrics=schedule.metrics,
             skipped=_skipped(schedule),
+            changes=changes,
+            as_of=run.as_of,
         )
     delegates = dict(Delegate.objects.filter(conference=conference).values_list("external_id", "pk"))
     venues = dict(Venue.objects.filter(conference=conference).values_list("code", "pk"))

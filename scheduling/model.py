@@ -18,6 +18,7 @@ class Person:
     arrival_place: str | None = None
     departure_at: datetime | None = None
     departure_place: str | None = None
+    dedicated_vehicle: str | None = None  # a callsign reserved for this VIP for the whole stay
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Car:
     accessible: bool = False
     available_from: datetime | None = None
     available_until: datetime | None = None
+    out_of_service: bool = False  # its trips that have started stay; nothing new is given to it
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,15 @@ class Unserved:
     session: str | None = None
 
 
+@dataclass(frozen=True)
+class Pin:
+    """An organizer's decision: the movement rides in this vehicle (picked up at this time, when given)."""
+
+    movement: str
+    vehicle: str
+    pickup_at: datetime | None = None
+
+
 @dataclass
 class Scenario:
     rules: MovementRules
@@ -94,6 +105,7 @@ class Scenario:
     attendance: dict[str, list[str]]  # person id -> event codes
     cars: list[Car]
     rides: list[Ride] = field(default_factory=list)
+    pins: list[Pin] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ def _legs(scenario: Scenario, person: Person, sessions: list[Event]) -> list[Mov
         earliest_pickup = pickup[0] if not_before is None else max(pickup[0], not_before)
         legs.append(
             Movement(
-                id=f"{person.id}#{len(legs) + 1}",
+                id=_movement_id(person.id, kind, session),
                 kind=kind,
                 passenger=person.id,
                 delegation=person.delegation,
@@ -148,6 +148,16 @@ def _legs(scenario: Scenario, person: Person, sessions: list[Event]) -> list[Mov
         )
         add("departure", hotel, person.departure_place, dropoff=arrive)
     return legs
+
+
+def _movement_id(person: str, kind: str, session: str | None) -> str:
+    """Stable across runs and inputs (a pin, a change record and the re-planner find a movement by it): a person
+    makes each kind of movement at most once per session, and one arrival and one departure."""
+    if kind == "to_session":
+        return f"{person}#to:{session}"
+    if kind == "to_hotel":
+        return f"{person}#hotel:{session}"
+    return f"{person}#{kind}"
 
 
 def _in_sequence(legs: list[Movement], drive) -> list[Movement]:

@@ -17,15 +17,16 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 from scheduling.baseline import baseline, servable_alone
-from scheduling.model import Movement, Scenario, Schedule, Stop, Trip, Unserved
+from scheduling.model import Car, Movement, Scenario, Schedule, Stop, Trip, Unserved
 from scheduling.movements import derive_movements
 from scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
 from scheduling.parties import Party, PartyOptions, build_parties
 from scheduling.reasons import Reason, local_window
+from scheduling.replan import Kept, Live, keep_published
 from scheduling.travel import TravelMatrix, formula_matrix
 
 UNSERVED_COST_PER_SEAT = 10_000_000  # metres: leaving one person behind costs more than 10,000 km of driving
@@ -75,13 +76,22 @@ class Prepared:
     unserved: list[Unserved]
     parties: dict[str, Party]
     days: list[dict]  # JSON-ready day problems
+    kept: Kept = field(default_factory=Kept)  # what of the published schedule stays (live operations)
+    live: Live | None = None
+    previous: Schedule | None = None
+    boundary: int = 4  # the local hour at which service days are cut
 
 
 def plan(
-    scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: TravelMatrix | None = None, progress=None
+    scenario: Scenario,
+    options: PlanOptions = PlanOptions(),
+    matrix: TravelMatrix | None = None,
+    progress=None,
+    previous: Schedule | None = None,
+    live: Live | None = None,
 ) -> Schedule:
     started = time.perf_counter()
-    prepared = prepare(scenario, options, matrix)
+    prepared = prepare(scenario, options, matrix, previous=previous, live=live)
     results = []
     for number, day in enumerate(prepared.days, start=1):
         results.append(solve_day(day))
@@ -92,15 +102,67 @@ def plan(
     return schedule
 
 
-def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: TravelMatrix | None = None) -> Prepared:
+def prepare(
+    scenario: Scenario,
+    options: PlanOptions = PlanOptions(),
+    matrix: TravelMatrix | None = None,
+    previous: Schedule | None = None,
+    live: Live | None = None,
+) -> Prepared:
+    """The day problems of a run. With a `previous` (published) schedule and a clock (`live`), the run re-plans:
+    the published legs that still serve their movements are kept (scheduling/replan.py) and only the others are
+    routed, around them; without, everything is routed (the clock is not used: nothing has been announced)."""
     matrix = matrix or formula_matrix(scenario.places, scenario.rules)
     movements, unserved = derive_movements(scenario)
-    listed = {u.movement for u in unserved}
-    parties = build_parties([m for m in movements if m.id not in listed], scenario.cars, options.parties)
-    boundary = _quietest_hour(parties, scenario.zone)
+    listed = static_unserved = {u.movement for u in unserved}
+    by_id = {movement.id: movement for movement in movements}
+    pins = {pin.movement: pin for pin in scenario.pins if pin.movement in by_id}
+    dedicated = {p.id: p.dedicated_vehicle for p in scenario.people if p.dedicated_vehicle and p.vip}
+    live = live if previous is not None else None
+    kept = Kept()
+    if live is not None:
+        cars_by_callsign = {car.callsign: car for car in scenario.cars}
+        kept = keep_published(
+            previous,
+            by_id,
+            cars_by_callsign,
+            live,
+            unservable=listed,
+            pins=pins,
+            dedicated=dedicated,
+            reserved=_reserved(scenario, dedicated),
+        )
+    scenario = dataclasses.replace(scenario, cars=_fleet_of_the_run(scenario.cars, kept, live, matrix))
+    to_route = [m for m in movements if m.id not in listed and m.id not in kept.legs]
+    if live is not None:
+        for movement in to_route:
+            if movement.latest_pickup < live.as_of:
+                unserved.append(_unserved(movement, Reason.of("before_the_clock", clock_at=_iso(live.as_of, scenario))))
+        listed = {u.movement for u in unserved}
+        to_route = [m for m in to_route if m.id not in listed]
+    cars_by_callsign = {car.callsign: car for car in scenario.cars}
+    usual = _usual_cars(scenario, dedicated, cars_by_callsign)
+
+    def vehicle_choice(movement: Movement) -> tuple:
+        pin = pins.get(movement.id)
+        if pin is not None and pin.vehicle in cars_by_callsign:
+            return (pin.vehicle, pin.pickup_at, True, None)
+        if movement.passenger in dedicated:
+            return (dedicated[movement.passenger], None, False, None)
+        if movement.vip:
+            return (None, None, False, usual.get(movement.passenger))
+        return (None, None, False, None)
+
+    parties = build_parties(to_route, scenario.cars, options.parties, vehicle_choice)
+    reserved = _reserved(scenario, dedicated)
+    boundary = _quietest_hour([m for m in movements if m.id not in static_unserved], scenario.zone)
     by_day: dict[date, list[Party]] = defaultdict(list)
     for party in parties:
         by_day[_service_day(party.earliest_pickup, scenario.zone, boundary)].append(party)
+    blocks_by_day: dict[date, dict[str, list[list[Stop]]]] = defaultdict(lambda: defaultdict(list))
+    for callsign, trips in kept.stops.items():
+        for stops in trips:
+            blocks_by_day[_service_day(stops[0].arrive_at, scenario.zone, boundary)][callsign].append(stops)
     index = matrix.index()
     dwell = int(scenario.rules.dwell.total_seconds())
     days = []
@@ -118,6 +180,7 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
             start = max(epoch, car.available_from or epoch)
             finish = min(end, car.available_until or end)
             if finish > start:
+                blocks = sorted(blocks_by_day[day].get(car.callsign, []), key=lambda stops: stops[0].arrive_at)
                 cars.append(
                     {
                         "callsign": car.callsign,
@@ -127,11 +190,27 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
                         "accessible": car.accessible,
                         "window": [offset(start), offset(finish)],
                         "rank": rank,
+                        "blocks": [
+                            [
+                                index[stops[0].place],
+                                offset(stops[0].arrive_at),
+                                index[stops[-1].place],
+                                offset(stops[-1].depart_at),
+                            ]
+                            for stops in blocks
+                        ],
+                        "reserved": [
+                            [delegation, offset(since), offset(until)]
+                            for delegation, since, until in reserved.get(car.callsign, ())
+                        ],
                     }
                 )
         requests = []
         for party in by_day[day]:
             direct = matrix.seconds[index[party.origin]][index[party.destination]]
+            pickup = [offset(party.earliest_pickup), offset(party.latest_pickup)]
+            if party.pickup_at is not None and party.earliest_pickup <= party.pickup_at <= party.latest_pickup:
+                pickup = [offset(party.pickup_at), offset(party.pickup_at)]
             requests.append(
                 {
                     "id": party.id,
@@ -139,12 +218,16 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
                     "destination": index[party.destination],
                     "seats": party.seats,
                     "movements": len(party.movements),
-                    "pickup": [offset(party.earliest_pickup), offset(party.latest_pickup)],
+                    "pickup": pickup,
                     "dropoff": [offset(party.earliest_dropoff), offset(party.latest_dropoff)],
                     "max_ride": int(scenario.rules.max_ride_time(timedelta(seconds=direct)).total_seconds()),
                     "exclusive": party.exclusive,
                     "armoured": party.armoured,
                     "accessible": party.accessible,
+                    "delegations": sorted({movement.delegation for movement in party.movements}),
+                    "only": party.only,
+                    "pinned": party.pinned,
+                    "prefer": party.prefer,
                 }
             )
         days.append(
@@ -152,6 +235,7 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
                 "day": day.isoformat(),
                 "epoch": epoch.isoformat(),
                 "dwell": dwell,
+                "clock": None if live is None else offset(live.as_of),
                 "travel": [list(row) for row in matrix.seconds],
                 "metres": [list(row) for row in matrix.metres],
                 "cars": cars,
@@ -161,47 +245,126 @@ def prepare(scenario: Scenario, options: PlanOptions = PlanOptions(), matrix: Tr
         )
     for day in days:
         day["count"] = len(days)
-    return Prepared(scenario, matrix, movements, unserved, {p.id: p for p in parties}, days)
+    return Prepared(
+        scenario, matrix, movements, unserved, {p.id: p for p in parties}, days, kept, live, previous, boundary
+    )
+
+
+def _fleet_of_the_run(cars: list[Car], kept: Kept, live: Live | None, matrix: TravelMatrix) -> list[Car]:
+    """The vehicles the run may use: those in service, and those out of service only for the trips they had
+    already started (the schedule keeps them, and the validator checks them against the shortened availability)."""
+    fleet = []
+    for car in cars:
+        if car.out_of_service:
+            if live is None:
+                continue
+            until = live.as_of
+            if car.callsign in kept.until:  # the trips it had started, and the drive home after the last
+                ends_at, place = kept.until[car.callsign]
+                index = matrix.index()
+                until = max(until, ends_at + timedelta(seconds=matrix.seconds[index[place]][index[car.depot]]))
+            car = dataclasses.replace(car, available_until=min(car.available_until or until, until))
+        fleet.append(car)
+    return fleet
+
+
+def _usual_cars(scenario: Scenario, dedicated: dict[str, str], cars: dict[str, Car]) -> dict[str, str]:
+    """Each VIP's usual armoured car (person id -> callsign), tried first for all the VIP's movements so that a head
+    of delegation keeps one car (and one driver) over the stay. Deterministic: the heads of the delegations
+    first (a delegation's first VIP by id), then the other VIPs, each taking the next free armoured car in
+    callsign order; when the cars run out, a VIP shares the car of their delegation's head. Cars dedicated to
+    a VIP are left out."""
+    taken = set(dedicated.values())
+    armoured = sorted(
+        car.callsign for car in cars.values() if car.armoured and not car.out_of_service and car.callsign not in taken
+    )
+    vips = sorted((p for p in scenario.people if p.vip and p.id not in dedicated), key=lambda p: (p.delegation, p.id))
+    heads = {}
+    for person in vips:
+        heads.setdefault(person.delegation, person)
+    ordered = list(heads.values()) + [person for person in vips if heads[person.delegation] is not person]
+    usual: dict[str, str] = {}
+    for number, person in enumerate(ordered):
+        if number < len(armoured):
+            usual[person.id] = armoured[number]
+        elif armoured:
+            usual[person.id] = usual[heads[person.delegation].id]
+    return usual
+
+
+def _reserved(scenario: Scenario, dedicated: dict[str, str]) -> dict[str, list[tuple]]:
+    """callsign -> (delegation, from, until): a dedicated vehicle carries no one of another delegation during its
+    VIP's stay (the whole conference, when the stay has no dates)."""
+    far_past, far_future = datetime(1900, 1, 1, tzinfo=UTC), datetime(2999, 1, 1, tzinfo=UTC)
+    reserved: dict[str, list[tuple]] = defaultdict(list)
+    for person in scenario.people:
+        callsign = dedicated.get(person.id)
+        if callsign:
+            reserved[callsign].append(
+                (person.delegation, person.arrival_at or far_past, person.departure_at or far_future)
+            )
+    return reserved
+
+
+def _iso(moment: datetime, scenario: Scenario) -> str:
+    return moment.astimezone(scenario.zone).isoformat()
+
+
+def _unserved(movement: Movement, reason: Reason) -> Unserved:
+    return Unserved(movement.id, movement.passenger, movement.origin, movement.destination, reason, movement.session)
 
 
 def solve_day(day: dict, on_wave: Callable[[int, int], None] | None = None) -> dict:
     """Route one service day: plain JSON in, plain JSON out (safe to run on any worker).
+
+    Each vehicle's day is cut into free pieces around the trips a re-plan keeps (`blocks`) and after the run's
+    clock: a piece starts where the vehicle is and, before a kept trip, must end where that trip starts, in time.
+    Waves of requests (by pickup time) are routed in turn over the pieces they overlap. A request with a vehicle
+    of its own (`only`: a pin or a dedicated vehicle) or a usual one (`prefer`: a VIP's car) is offered that
+    vehicle alone first; a pinned or usual request that does not fit there is routed again with any vehicle
+    (a pin that could not be kept is reported), a dedicated one is left unserved.
 
     `on_wave(waves_done, waves_known)` is called after each wave is routed (a wave cut in two adds one to the
     waves known), for the caller to record progress and that the work goes on."""
     started = time.perf_counter()
     options = day["options"]
     travel, metres, dwell = day["travel"], day["metres"], day["dwell"]
-    cars = day["cars"]
-    to_depot_max = {car["callsign"]: max(row[car["depot"]] for row in travel) for car in cars}
-    state = {car["callsign"]: (car["depot"], car["window"][0]) for car in cars}
-    used: set[str] = set()
+    cars = {car["callsign"]: car for car in day["cars"]}
+    pieces = _free_pieces(day, travel)
+    used = {car["callsign"] for car in day["cars"] if car.get("blocks")}
     visits: dict[str, list[list]] = defaultdict(list)
     unserved: dict[str, str] = {}  # party id -> reason code
+    pins_not_kept: dict[str, str] = {}  # party id -> why
     pending = []
     for request in sorted(day["requests"], key=lambda r: (r["pickup"][0], r["dropoff"][1], r["id"])):
-        able = [car for car in cars if _can_carry(car, request)]
+        only = request.get("only")
+        able = [car for car in cars.values() if _can_carry(car, request) and (only is None or car["callsign"] == only)]
+        if not able and only and request.get("pinned"):
+            pins_not_kept[request["id"]] = "vehicle_cannot_carry"
+            request = {**request, "only": None, "pinned": False}
+            able = [car for car in cars.values() if _can_carry(car, request)]
         if not able:
-            unserved[request["id"]] = "no_vehicle_in_fleet"
+            unserved[request["id"]] = "dedicated_vehicle_unsuitable" if only else "no_vehicle_in_fleet"
         else:
             pending.append(request)
     queue = list(_slices(pending, options["slice_requests"]))
-    waves, fallbacks, baseline_served = 0, [], 0
+    waves, fallbacks, baseline_served, time_cut = 0, [], 0, 0
     while queue:
         chunk = queue.pop(0)
-        slice_cars = [
-            car for car in cars if state[car["callsign"]][1] < car["window"][1] - to_depot_max[car["callsign"]]
+        span = (min(r["pickup"][0] for r in chunk), max(r["dropoff"][1] for r in chunk))
+        offered = [
+            piece for piece in pieces if piece["start"][1] < min(span[1], piece["end"][1]) and piece["end"][1] > span[0]
         ]
         vehicles = [
             Vehicle(
-                id=car["callsign"],
-                capacity=car["seats"],
-                start=state[car["callsign"]][0],
-                end=None,
-                window=(state[car["callsign"]][1], car["window"][1] - to_depot_max[car["callsign"]]),
-                fixed_cost=0 if car["callsign"] in used else VEHICLE_COST + car["rank"],
+                id=piece["id"],
+                capacity=cars[piece["car"]]["seats"],
+                start=piece["start"][0],
+                end=piece["end"][0],
+                window=(piece["start"][1], piece["end"][1]),
+                fixed_cost=0 if piece["car"] in used else VEHICLE_COST + cars[piece["car"]]["rank"],
             )
-            for car in slice_cars
+            for piece in offered
         ]
         requests = [
             Request(
@@ -214,7 +377,9 @@ def solve_day(day: dict, on_wave: Callable[[int, int], None] | None = None) -> d
                 pickup_service=dwell,
                 delivery_service=dwell,
                 max_ride=request["max_ride"],
-                vehicles=frozenset(i for i, car in enumerate(slice_cars) if _can_carry(car, request)),
+                vehicles=frozenset(
+                    i for i, piece in enumerate(offered) if _may_take(cars[piece["car"]], request, piece)
+                ),
                 exclusive=request["exclusive"],
                 penalty=UNSERVED_COST_PER_SEAT * request["seats"],
             )
@@ -240,6 +405,7 @@ def solve_day(day: dict, on_wave: Callable[[int, int], None] | None = None) -> d
             queue[:0] = [chunk[:half], chunk[half:]]
             continue
         waves += 1
+        time_cut += solution.status == "fail_timeout" or getattr(solution, "cut_by_time", False)
         by_id = {request["id"]: request for request in chunk}
         optimised, simple = _quality(solution, by_id), _quality(floor, by_id)
         baseline_served += simple[0]
@@ -254,27 +420,80 @@ def solve_day(day: dict, on_wave: Callable[[int, int], None] | None = None) -> d
                 }
             )
             solution = floor
+        by_piece = {piece["id"]: piece for piece in offered}
         for route in solution.routes:
+            piece = by_piece[route.vehicle]
             for visit in route.visits:
-                visits[route.vehicle].append([visit.location, visit.start, visit.kind, visit.request])
+                visits[piece["car"]].append([visit.location, visit.start, visit.kind, visit.request])
             last = route.visits[-1]
-            state[route.vehicle] = (last.location, last.start + dwell)
-            used.add(route.vehicle)
+            piece["start"] = (last.location, last.start + dwell)
+            used.add(piece["car"])
+        again = []
         for request_id in solution.unserved:
-            unserved[request_id] = "no_vehicle_free"
+            request = by_id[request_id]
+            if request.get("pinned") or request.get("prefer"):
+                if request.get("pinned"):
+                    pins_not_kept[request_id] = "vehicle_not_free"
+                again.append({**request, "only": None, "pinned": False, "prefer": None})
+            elif request.get("only"):
+                unserved[request_id] = "dedicated_vehicle_busy"
+            else:
+                unserved[request_id] = "no_vehicle_free"
+        if again:
+            queue.insert(0, again)
         if on_wave:
             on_wave(waves, waves + len(queue))
     return {
         "day": day["day"],
         "epoch": day["epoch"],
-        "visits": dict(visits),
-        "depots": {car["callsign"]: car["depot"] for car in cars},
+        "visits": {callsign: sorted(path, key=lambda visit: visit[1]) for callsign, path in visits.items()},
+        "depots": {car["callsign"]: car["depot"] for car in day["cars"]},
         "unserved": unserved,
+        "pins_not_kept": pins_not_kept,
         "waves": waves,
+        "time_cut_waves": time_cut,
         "fallbacks": fallbacks,
         "baseline_served": baseline_served,
         "seconds": round(time.perf_counter() - started, 2),
     }
+
+
+MIN_PIECE = 600  # seconds: a free piece shorter than this cannot take a trip worth routing
+
+
+def _free_pieces(day: dict, travel: list[list[int]]) -> list[dict]:
+    """Every vehicle's free time of the day: from its depot (or the end of a kept trip, or where it is at the
+    run's clock) to the start of its next kept trip, or to the end of its day with time left to drive home."""
+    clock = day.get("clock")
+    pieces = []
+    for car in day["cars"]:
+        to_depot_max = max(row[car["depot"]] for row in travel)
+        place, moment = car["depot"], car["window"][0]
+        bounds = [*car.get("blocks", []), [None, car["window"][1] - to_depot_max, None, None]]
+        for first_place, first_arrive, last_place, last_depart in bounds:
+            since = moment if clock is None else max(moment, clock)
+            if first_arrive - since >= MIN_PIECE:
+                pieces.append({"car": car["callsign"], "start": (place, since), "end": (first_place, first_arrive)})
+            place, moment = last_place, last_depart
+    count = Counter(piece["car"] for piece in pieces)
+    number = Counter()
+    for piece in pieces:  # a vehicle with one piece keeps its callsign as its id
+        number[piece["car"]] += 1
+        piece["id"] = piece["car"] if count[piece["car"]] == 1 else f"{piece['car']}/{number[piece['car']]}"
+    return pieces
+
+
+def _may_take(car: dict, request: dict, piece: dict) -> bool:
+    if not _can_carry(car, request):
+        return False
+    wanted = request.get("only") or request.get("prefer")
+    if wanted and car["callsign"] != wanted:
+        return False
+    for delegation, since, until in car.get("reserved", ()):
+        others = any(given != delegation for given in request.get("delegations", ()))
+        if others and since < request["dropoff"][1] and request["pickup"][0] < until:
+            return False
+    return True
 
 
 def _offered(problem: Problem, floor: Solution, idle_per_kind: int) -> Problem:
@@ -325,16 +544,36 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
     unserved = list(prepared.unserved)
     raw_trips: list[tuple[str, list[Stop]]] = []
     metres = 0
+    routed = {(result["day"], callsign): path for result in results for callsign, path in result["visits"].items()}
+    epochs = {result["day"]: datetime.fromisoformat(result["epoch"]) for result in results}
+    depots = {(day, car.callsign): index[car.depot] for day in epochs for car in scenario.cars}
+    depots |= {(result["day"], callsign): depot for result in results for callsign, depot in result["depots"].items()}
+    cars = {car.callsign: car for car in scenario.cars}
+    kept_by_day: dict[tuple[str, str], list[list[Stop]]] = defaultdict(list)
+    for callsign, trips in prepared.kept.stops.items():
+        for stops in trips:
+            day = _service_day(stops[0].arrive_at, scenario.zone, prepared.boundary).isoformat()
+            kept_by_day[(day, callsign)].append(stops)
+    for key in sorted(set(routed) | set(kept_by_day)):
+        day, callsign = key
+        epoch = epochs.get(day) or (
+            datetime.combine(date.fromisoformat(day), datetime.min.time(), scenario.zone)
+            + timedelta(hours=prepared.boundary)
+        )
+        kept = sorted(kept_by_day.get(key, []), key=lambda stops: stops[0].arrive_at)
+        depot = depots.get(key, index[cars[callsign].depot])
+        stops = _stops(routed.get(key, []), prepared.parties, epoch, matrix, depot, dwell, kept)
+        metres += sum(matrix.metres[index[a.place]][index[b.place]] for a, b in pairwise(stops))
+        raw_trips += [(callsign, trip) for trip in _split_trips(stops)]
     for result in results:
-        epoch = datetime.fromisoformat(result["epoch"])
-        for callsign, path in sorted(result["visits"].items()):
-            depot = result["depots"][callsign]
-            stops = _stops(path, prepared.parties, epoch, matrix, depot, dwell)
-            metres += sum(matrix.metres[index[a.place]][index[b.place]] for a, b in pairwise(stops))
-            raw_trips += [(callsign, trip) for trip in _split_trips(stops)]
         for party_id, code in sorted(result["unserved"].items()):
             party = prepared.parties[party_id]
-            reason = _fleet_reason(party) if code == "no_vehicle_in_fleet" else _busy_reason(party, scenario.zone)
+            if code == "no_vehicle_in_fleet":
+                reason = _fleet_reason(party)
+            elif code.startswith("dedicated_vehicle"):
+                reason = Reason.of(code, vehicle=party.only)
+            else:
+                reason = _busy_reason(party, scenario.zone)
             for movement in party.movements:
                 unserved.append(
                     Unserved(
@@ -354,7 +593,7 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
     )
     fallbacks = [{"day": result["day"], **fallback} for result in results for fallback in result["fallbacks"]]
     schedule = Schedule(trips=trips, movements=prepared.movements, unserved=unserved)
-    baseline_served = sum(result["baseline_served"] for result in results)
+    baseline_served = sum(result["baseline_served"] for result in results) + len(prepared.kept.legs)
     schedule.metrics = {
         **counters(schedule, baseline_served),
         "parties": len(prepared.parties),
@@ -362,13 +601,76 @@ def assemble(prepared: Prepared, results: list[dict]) -> Schedule:
         "trips": len(trips),
         "vehicles_used": len({callsign for callsign, _ in raw_trips}),
         "vehicle_km": round(metres / 1000, 1),
-        "direct_km": round(direct_metres / 1000, 1),  # every served party in a vehicle of its own, from the depot
+        "direct_km": round(direct_metres / 1000, 1),  # every routed party in a vehicle of its own, from the depot
         "solver_seconds": round(sum(result["seconds"] for result in results), 2),
         "waves": sum(result["waves"] for result in results),
+        "time_cut_waves": sum(result.get("time_cut_waves", 0) for result in results),
         "fallback_waves": len(fallbacks),
         "fallbacks": fallbacks[:MAX_FALLBACKS_LISTED],
+        **_live_metrics(prepared, results),
     }
     return schedule
+
+
+def _pin_finding(code: str, movement: str, vehicle: str | None) -> dict:
+    """A pin the run could not keep: a reason ({code, params}) with the movement and vehicle beside it."""
+    params = {"movement": movement, "vehicle": vehicle}
+    return {"code": code, "params": params, **params}
+
+
+def _live_metrics(prepared: Prepared, results: list[dict]) -> dict:
+    """What a re-plan kept and let go, and what became of the pins."""
+    kept, live = prepared.kept, prepared.live
+    not_kept = {party_id: why for result in results for party_id, why in result.get("pins_not_kept", {}).items()}
+    left_out = {party_id for result in results for party_id in result["unserved"]}
+    pins = {pin.movement: pin for pin in prepared.scenario.pins}
+    infeasible, honoured = [], []
+    for party_id, party in sorted(prepared.parties.items()):
+        if not party.pinned:
+            continue
+        for movement in party.movements:
+            if party_id in not_kept or party_id in left_out:
+                why = not_kept.get(party_id, "vehicle_not_free")
+                infeasible.append(_pin_finding(f"pin_{why}", movement.id, party.only))
+            else:
+                honoured.append(movement.id)
+    honoured += [movement for movement in kept.legs if movement in pins]
+    known = {movement.id for movement in prepared.movements}
+    infeasible += [
+        _pin_finding("pin_movement_gone", pin.movement, pin.vehicle)
+        for pin in prepared.scenario.pins
+        if pin.movement not in known
+    ]
+    fleet = {car.callsign for car in prepared.scenario.cars if not car.out_of_service}
+    by_id = {movement.id: movement for movement in prepared.movements}
+    for pin in prepared.scenario.pins:
+        movement = by_id.get(pin.movement)
+        if movement is None:
+            continue
+        if pin.pickup_at and not movement.earliest_pickup <= pin.pickup_at <= movement.latest_pickup:
+            infeasible.append(_pin_finding("pin_pickup_outside_window", pin.movement, pin.vehicle))
+            honoured = [given for given in honoured if given != pin.movement]
+        elif pin.vehicle not in fleet and pin.movement not in honoured:
+            infeasible.append(_pin_finding("pin_vehicle_not_free", pin.movement, pin.vehicle))
+    listed = {u.movement for u in prepared.unserved}
+    infeasible += [
+        _pin_finding("pin_movement_unservable", pin.movement, pin.vehicle)
+        for pin in prepared.scenario.pins
+        if pin.movement in listed
+    ]
+    metrics = {"pins": {"kept": sorted(honoured), "infeasible": infeasible}}
+    if live is not None:
+        metrics["live"] = {
+            "as_of": live.as_of.isoformat(),
+            "freeze_minutes": int(live.freeze.total_seconds() // 60),
+            "from_scratch": live.from_scratch,
+            "kept_legs": len(kept.legs),
+            "frozen_legs": len(kept.frozen),
+            "released_legs": len(kept.released),
+            "released_by_reason": dict(sorted(Counter(kept.released.values()).items())),
+            "routed_parties": len(prepared.parties),
+        }
+    return metrics
 
 
 def counters(schedule: Schedule, baseline_served: int) -> dict:
@@ -429,12 +731,17 @@ def check_counters(schedule: Schedule) -> list[str]:
     return problems
 
 
-def _stops(path, parties, epoch, matrix: TravelMatrix, depot: int, dwell: timedelta) -> list[Stop]:
-    """A vehicle's day: depot, its visits merged into stops per place, depot again."""
+def _stops(path, parties, epoch, matrix: TravelMatrix, depot: int, dwell: timedelta, kept=()) -> list[Stop]:
+    """A vehicle's day: depot, its stops (routed visits merged into stops per place, and the stops of the trips a
+    re-plan keeps, exactly as published), depot again."""
     places, seconds = matrix.places, matrix.seconds
+    index = matrix.index()
 
     def at(value: int) -> datetime:
         return epoch + timedelta(seconds=value)
+
+    def offset(moment: datetime) -> int:
+        return int(moment.timestamp() - epoch.timestamp())
 
     grouped: list[dict] = []
     wait = int(dwell.total_seconds())
@@ -452,10 +759,27 @@ def _stops(path, parties, epoch, matrix: TravelMatrix, depot: int, dwell: timede
             # (the optimiser may let a delivery wait a few minutes after the vehicle came)
             stop["alight"].extend(ids)
             stop["begins"] = start
+    for stops in kept:
+        for stop in stops:
+            grouped.append(
+                {
+                    "place": index[stop.place],
+                    "first": offset(stop.arrive_at),
+                    "begins": offset(stop.arrive_at),
+                    "last": offset(stop.depart_at) - wait,
+                    "board": list(stop.board),
+                    "alight": list(stop.alight),
+                    "kept": stop,
+                }
+            )
+    grouped.sort(key=lambda stop: (stop["first"], "kept" not in stop))
     first = grouped[0]
     leave = first["first"] - seconds[depot][first["place"]]
     stops = [Stop(places[depot], at(leave), at(leave))]
     for number, stop in enumerate(grouped):
+        if "kept" in stop:
+            stops.append(stop["kept"])
+            continue
         if number + 1 < len(grouped):
             following = grouped[number + 1]
             depart = following["first"] - seconds[stop["place"]][following["place"]]
@@ -526,12 +850,14 @@ def _service_day(moment: datetime, zone, boundary: int) -> date:
     return (moment.astimezone(zone) - timedelta(hours=boundary)).date()
 
 
-def _quietest_hour(parties: list[Party], zone) -> int:
-    """The local hour at which the fewest parties are under way: days are cut there."""
+def _quietest_hour(movements: list[Movement], zone) -> int:
+    """The local hour at which the fewest movements are under way: days are cut there. Counted over every
+    movement the inputs call for (not over what a re-plan routes), so that a re-plan cuts days where its
+    published schedule did."""
     crossing = Counter()
-    for party in parties:
-        start = party.earliest_pickup.astimezone(zone)
-        end = party.latest_dropoff.astimezone(zone)
+    for movement in movements:
+        start = movement.earliest_pickup.astimezone(zone)
+        end = movement.latest_dropoff.astimezone(zone)
         hour = start.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         while hour <= end:
             crossing[hour.hour] += 1

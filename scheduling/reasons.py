@@ -41,6 +41,28 @@ TEMPLATES: dict[str, str] = {
         "ends {ends_at} but the delegate must be at {departure_venue} by {needed_at} for their flight at {flight_at}"
     ),
     "broke_rule": gettext_noop("could not be fitted within the rules ({violation})"),
+    "before_the_clock": gettext_noop("its time had passed when the plan was made ({clock_at})"),
+    "dedicated_vehicle_busy": gettext_noop("its dedicated vehicle {vehicle} is not free in time"),
+    "dedicated_vehicle_unsuitable": gettext_noop("its dedicated vehicle {vehicle} cannot carry it"),
+    # pins the run could not keep
+    "pin_vehicle_cannot_carry": gettext_noop("{movement}: pinned to {vehicle}, which cannot carry it"),
+    "pin_vehicle_not_free": gettext_noop("{movement}: pinned to {vehicle}, which is not free at that time"),
+    "pin_pickup_outside_window": gettext_noop(
+        "{movement}: pinned to {vehicle} at a pickup time outside its window, so planned at another time"
+    ),
+    "pin_movement_gone": gettext_noop("{movement}: pinned to {vehicle}, but the movement is no longer needed"),
+    "pin_movement_unservable": gettext_noop(
+        "{movement}: pinned to {vehicle}, but the movement cannot be made in time whatever the vehicle"
+    ),
+    "not_in_dedicated_vehicle": gettext_noop(
+        "{passenger} ({kind} {from}->{to}): rides in {vehicle}, not in the dedicated vehicle {dedicated}"
+    ),
+    "dedicated_vehicle_shared": gettext_noop(
+        "{passenger} ({kind} {from}->{to}): rides in {vehicle}, dedicated to {vip} of another delegation"
+    ),
+    "frozen_leg_changed": gettext_noop(
+        "{movement} ({vehicle}, pickup {pickup_at}): a frozen leg changed, it must stay as published"
+    ),
     # broken rules: the validator
     "unknown_vehicle": gettext_noop("{trip} ({vehicle}): no vehicle {vehicle} in the fleet"),
     "trip_too_short": gettext_noop("{trip} ({vehicle}): a trip needs at least two stops"),
@@ -124,6 +146,22 @@ TEMPLATES: dict[str, str] = {
     ),
     # a reason recorded as text before reasons had codes
     "legacy": gettext_noop("{text}"),
+}
+
+# why a re-plan let a published leg go (the run's metrics count them by these codes)
+RELEASED: dict[str, str] = {
+    "movement_gone": gettext_noop("no longer needed"),
+    "movement_unservable": gettext_noop("can no longer be made in time"),
+    "vehicle_gone": gettext_noop("its vehicle left the fleet"),
+    "vehicle_out_of_service": gettext_noop("its vehicle is out of service"),
+    "places_changed": gettext_noop("its places changed"),
+    "pickup_window_moved": gettext_noop("its pickup time moved (a flight, a session)"),
+    "dropoff_window_moved": gettext_noop("its drop-off time moved (a session, a flight)"),
+    "vehicle_unsuitable": gettext_noop("its vehicle can no longer carry it"),
+    "dedicated_vehicle": gettext_noop("the delegate has a dedicated vehicle"),
+    "pinned_elsewhere": gettext_noop("pinned to another vehicle or time"),
+    "group_rules": gettext_noop("who rides together changed (VIP, separate delegation, seats)"),
+    "re_optimised": gettext_noop("re-optimised from scratch"),
 }
 
 VEHICLE_NEEDS: dict[str, str] = {

@@ -176,9 +176,37 @@ def validate(scenario: Scenario, schedule: Schedule, matrix: TravelMatrix | None
                 params = {**who, "minutes": _minutes(ride), "max_minutes": _minutes(limit)}
                 problems.append(Violation("ride_too_long", params, [movement_id]))
 
+    problems += _dedicated_problems(scenario, schedule, movements)
     problems += _continuity_problems(cars, trips_of, zone)
     problems += _coverage_problems(schedule, served)
     problems += _need_problems(scenario, schedule, served)
+    return problems
+
+
+def _dedicated_problems(scenario: Scenario, schedule: Schedule, movements: dict[str, Movement]) -> list[Violation]:
+    """A VIP with a dedicated vehicle rides only in it, and during the VIP's stay it carries no one of another
+    delegation."""
+    people = {person.id: person for person in scenario.people}
+    stays: dict[str, list] = defaultdict(list)
+    for person in scenario.people:
+        if person.vip and person.dedicated_vehicle:
+            stays[person.dedicated_vehicle].append(person)
+    problems = []
+    for trip in schedule.trips:
+        for stop in trip.stops:
+            for movement_id in stop.board:
+                movement = movements.get(movement_id)
+                person = people.get(movement.passenger) if movement else None
+                if person and person.vip and person.dedicated_vehicle and person.dedicated_vehicle != trip.vehicle:
+                    params = {**_who(movement), "vehicle": trip.vehicle, "dedicated": person.dedicated_vehicle}
+                    problems.append(Violation("not_in_dedicated_vehicle", params, [movement_id]))
+                for vip in stays.get(trip.vehicle, ()):
+                    during = (vip.arrival_at is None or stop.arrive_at >= vip.arrival_at) and (
+                        vip.departure_at is None or stop.arrive_at <= vip.departure_at
+                    )
+                    if movement and during and movement.delegation != vip.delegation:
+                        params = {**_who(movement), "vehicle": trip.vehicle, "vip": vip.id}
+                        problems.append(Violation("dedicated_vehicle_shared", params, [movement_id]))
     return problems
 
 

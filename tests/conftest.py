@@ -1,6 +1,6 @@
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from types import SimpleNamespace
@@ -62,6 +62,16 @@ def fresh_rate_limits(settings):
         "throttle": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle-tests"},
     }
     caches["throttle"].clear()
+
+
+REHEARSAL_CLOCK = datetime(2026, 11, 1, tzinfo=UTC)  # before every conference the tests build
+
+
+@pytest.fixture(autouse=True)
+def rehearsal_clock(settings):
+    """Runs take a clock before the tests' conferences (not the day the suite runs): what a test re-plans must not
+    depend on the calendar. Tests of the clock give theirs."""
+    settings.SCHEDULE_CLOCK = REHEARSAL_CLOCK
 
 
 @pytest.fixture(autouse=True)

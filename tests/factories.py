@@ -243,3 +243,63 @@ def unserved(code: str = "no_vehicle_free", **params) -> dict:
     if code == "no_vehicle_free":
         params = {"needs": [], "seats": 1} | params
     return {"unserved_code": code, "unserved_params": params}
+
+
+def moved_leg_changes(movement, *, vehicle="VAN-01", pickup_at=MORNING - timedelta(minutes=60), significant=True):
+    """A version's `changes` (as scheduling.changes writes them, against version 1) in which `movement` moved: it
+    rode in `vehicle` at `pickup_at` before, and rides as `movement`'s published stops say now."""
+    pickup = movement.stop_passengers.get(action="board").stop
+    dropoff = movement.stop_passengers.get(action="alight").stop
+    zone = movement.version.conference.zone
+    leg = {
+        "movement": movement.code,
+        "kind": movement.kind,
+        "session": movement.session.code if movement.session else None,
+        "from": movement.from_venue.code,
+        "to": movement.to_venue.code,
+        "old": {
+            "vehicle": vehicle,
+            "pickup_at": pickup_at.astimezone(zone).isoformat(),
+            "dropoff_at": (pickup_at + timedelta(minutes=20)).astimezone(zone).isoformat(),
+        },
+        "new": {
+            "vehicle": pickup.trip.vehicle.callsign,
+            "pickup_at": pickup.arrive_at.astimezone(zone).isoformat(),
+            "dropoff_at": dropoff.arrive_at.astimezone(zone).isoformat(),
+        },
+        "significant": significant,
+        "unserved": None,
+    }
+    delegate = movement.delegate
+    entry = {
+        "delegation": delegate.delegation.code,
+        "added": [],
+        "removed": [],
+        "moved": [leg],
+        "significant": significant,
+    }
+    summary = {
+        "delegates": int(significant),
+        "delegates_changed": 1,
+        "vehicles": 0,
+        "legs_added": 0,
+        "legs_removed": 0,
+        "legs_moved": 1,
+        "legs_significant": int(significant),
+    }
+    return {
+        "first": False,
+        "since_version": 1,
+        "delegates": {delegate.external_id: entry},
+        "vehicles": {},
+        "summary": summary,
+    }
+
+
+def merged_changes(*changes: dict) -> dict:
+    """Several `moved_leg_changes` as one version's changes, with their summary."""
+    from scheduling.changes import changes_summary
+
+    delegates = {key: entry for one in changes for key, entry in one["delegates"].items()}
+    vehicles = {key: entry for one in changes for key, entry in one["vehicles"].items()}
+    return {**changes[0], "delegates": delegates, "vehicles": vehicles, "summary": changes_summary(delegates, vehicles)}

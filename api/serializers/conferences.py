@@ -6,7 +6,7 @@ from conference.models import Conference, Role, Session, Venue
 class ConferenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Conference
-        fields = ["code", "name", "timezone", "start_date", "end_date"]
+        fields = ["code", "name", "timezone", "start_date", "end_date", "freeze_minutes"]
 
 
 class VenueSerializer(serializers.ModelSerializer):

@@ -40,6 +40,8 @@ class DelegateSerializer(serializers.ModelSerializer):
             "email",
             "phone",
             "accessible_vehicle",
+            "dedicated_vehicle",
+            "language",
         ]
 
     def _flight(self, at, venue, flight) -> dict | None:

@@ -1,5 +1,6 @@
 """The itinerary as a delegation's app reads it. Times are in the conference's time zone, with offset."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -37,6 +38,12 @@ class LegSessionSerializer(serializers.Serializer):
     ends_at = LocalDateTime()
 
 
+class LegPreviousSerializer(serializers.Serializer):
+    vehicle = serializers.CharField(allow_null=True, help_text="The vehicle's callsign before.")
+    pickup_at = LocalDateTime(allow_null=True)
+    dropoff_at = LocalDateTime(allow_null=True)
+
+
 class LegSerializer(serializers.Serializer):
     movement = serializers.CharField(source="movement.code", help_text="The movement's id in this version.")
     kind = serializers.CharField(source="movement.kind")
@@ -57,9 +64,28 @@ class LegSerializer(serializers.Serializer):
     vehicle = LegVehicleSerializer(allow_null=True)
     driver = LegDriverSerializer(allow_null=True)
     session = LegSessionSerializer(source="movement.session", allow_null=True, help_text="The session it serves.")
+    changed = serializers.SerializerMethodField(
+        help_text="The published version changed this leg against the version before: added, moved, or unserved now."
+    )
+    previous = serializers.SerializerMethodField(
+        help_text="The leg before the change (vehicle, pickup and drop-off); null when unchanged or newly served."
+    )
 
     def get_status(self, leg) -> str:
         return "scheduled" if leg.pickup else "unserved"
+
+    def _change(self, leg) -> dict | None:
+        return self.context.get("changes", {}).get(leg.movement.code)
+
+    def get_changed(self, leg) -> bool:
+        return self._change(leg) is not None
+
+    @extend_schema_field(LegPreviousSerializer(allow_null=True))
+    def get_previous(self, leg) -> dict | None:
+        change = self._change(leg)
+        if change is None or change["previous"] is None:
+            return None
+        return LegPreviousSerializer(change["previous"], context=self.context).data
 
 
 class SkippedSessionSerializer(serializers.Serializer):

@@ -50,6 +50,20 @@ class CodedSerializer(serializers.Serializer):
     params = serializers.DictField(help_text="Its details: moments in ISO 8601 with the conference's offset, codes.")
 
 
+class RecomputeSerializer(serializers.Serializer):
+    now = serializers.CharField(
+        required=False,
+        allow_null=True,
+        help_text="The run's clock for a drill (ISO 8601; without an offset: the conference's local time). Legs "
+        "starting before it plus the conference's freeze horizon stay as published. Default: when the run starts.",
+    )
+    from_scratch = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Re-optimise everything beyond the frozen horizon instead of changing as little as possible.",
+    )
+
+
 class RunSerializer(serializers.ModelSerializer):
     conference = serializers.SlugRelatedField(slug_field="code", read_only=True)
     version = serializers.SerializerMethodField(help_text="The schedule version the run published, if any.")
@@ -75,6 +89,8 @@ class RunSerializer(serializers.ModelSerializer):
             "error",
             "findings",
             "version",
+            "as_of",
+            "from_scratch",
         ]
 
     def get_version(self, run) -> int | None:

@@ -3,13 +3,14 @@ from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from api.base import ConferenceScopedView, ScopedView
-from api.serializers.schedule import RunSerializer, TripSerializer
+from api.serializers.schedule import RecomputeSerializer, RunSerializer, TripSerializer
 from conference.access import DESK, FLEET, ORGANIZER
 from conference.filters import ConferenceFilter, MomentFilter, on_local_day
+from conference.selectors.conferences import conference_moment
 from logistics.models import (
     RunStatus,
     ScheduleRun,
@@ -98,15 +99,25 @@ class RecomputeView(ConferenceScopedView, generics.GenericAPIView):
     queued is shared. Where no worker is configured the run completes before the answer."""
 
     write_roles = ORGANIZER
-    serializer_class = None
+    serializer_class = RecomputeSerializer
 
-    @extend_schema(request=None, responses={202: RunSerializer})
+    @extend_schema(request=RecomputeSerializer, responses={202: RunSerializer})
     def post(self, request, code):
         conference = self.get_object()
+        given = RecomputeSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        now = given.validated_data.get("now")
+        if now:
+            try:
+                now = conference_moment(conference=conference, text=now)
+            except ValueError as exc:
+                raise ValidationError({"now": [str(exc)]}) from None
         run = schedule_recompute_request(
             conference_id=conference.pk,
             trigger=trigger("asked_by", user=request.user.get_username()),
             user=request.user,
+            as_of=now,
+            from_scratch=given.validated_data["from_scratch"],
         )
         run = ScheduleRun.objects.select_related("conference", "version").get(pk=run.pk)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)

@@ -65,3 +65,12 @@ def conference_day(*, conference: Conference, given: str | None = None, clamp: b
     if clamp:
         day = min(max(day, conference.start_date), conference.end_date)
     return day
+
+
+def conference_moment(*, conference: Conference, text: str) -> datetime:
+    """An ISO 8601 time as given, or in the conference's zone when it has no offset (ValueError says what is wrong)."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 time, e.g. 2026-12-07T12:00-05:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=conference.zone)

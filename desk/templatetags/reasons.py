@@ -30,3 +30,19 @@ def error_text(run: ScheduleRun) -> str:
     if not run.findings:
         return run.error
     return "\n".join(localized({**TEMPLATES, **ENDINGS}[given["code"]], given["params"]) for given in run.findings)
+
+
+@register.filter
+def pin_problem_text(entry: dict) -> str:
+    """{{ infeasible.entry|pin_problem_text }}: why the published schedule could not keep a pin (an entry of its
+    metrics["pins"]["infeasible"]): the reason's template when its code is known, otherwise its `why` as given."""
+    code, params = entry.get("code"), entry.get("params") or {}
+    why = params.get("why")
+    try:
+        if code in TEMPLATES:
+            return localized(TEMPLATES[code], params)
+        if isinstance(why, dict) and why.get("code") in TEMPLATES:
+            return scheduler_reason_text(why)
+    except (KeyError, IndexError, TypeError, ValueError):  # params that do not fit the template: say what we have
+        pass
+    return str(why) if why and not isinstance(why, dict) else str(code or "")

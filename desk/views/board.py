@@ -4,6 +4,7 @@ from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from conference.access import FLEET
@@ -12,14 +13,23 @@ from conference.selectors.conferences import conference_day
 from delegates.models import Delegation
 from desk.pages import conference_page
 from logistics.models import Vehicle, VehicleKind
-from logistics.selectors.board import TIMELINE_END_HOUR, TIMELINE_START_HOUR, board_vehicle_days, day_trips
+from logistics.selectors.board import (
+    TIMELINE_END_HOUR,
+    TIMELINE_START_HOUR,
+    board_unserved,
+    board_vehicle_days,
+    day_trips,
+)
+from logistics.selectors.changes import published_changes
+from logistics.selectors.pins import infeasible_pins
 from logistics.selectors.schedule import recent_runs
 
 
 @conference_page(*FLEET)
 def schedule_board(request: HttpRequest, conference: Conference) -> HttpResponse:
-    """A day's trips per vehicle (timeline and table), filtered by vehicle kind, venue and delegation; the
-    recompute button and the run history."""
+    """A day's trips per vehicle (timeline and table), filtered by vehicle kind, venue and delegation, pinned legs
+    marked; the day's unserved movements and the pins the published schedule could not keep; the recompute button
+    and the run history. Organizers pin a leg or an unserved movement through desk.views.pins."""
     access = request.access
     day = conference_day(conference=conference, given=request.GET.get("day"))
     kinds = dict(VehicleKind.choices)
@@ -32,6 +42,12 @@ def schedule_board(request: HttpRequest, conference: Conference) -> HttpResponse
     delegation = request.GET.get("delegation", "") if request.GET.get("delegation", "") in dict(delegations) else ""
     vehicles = board_vehicle_days(
         access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation
+    )
+    desk = access.role != Role.DRIVER  # a driver sees its vehicle's trips, not the desk's lists
+    unserved, unserved_count = (
+        board_unserved(access=access, conference=conference, day=day, venue=venue, delegation=delegation)
+        if desk
+        else ([], 0)
     )
     days = [
         date.fromordinal(ordinal)
@@ -57,6 +73,13 @@ def schedule_board(request: HttpRequest, conference: Conference) -> HttpResponse
             "runs": recent_runs(access=access, conference=conference),
             "show_runs": access.role != Role.DRIVER,
             "can_recompute": access.role == Role.ORGANIZER,
+            "changes": published_changes(access=access, conference=conference),
+            "can_pin": access.role == Role.ORGANIZER,
+            "pin_url": reverse("pin", args=[conference.code]),
+            "show_unserved": desk,
+            "unserved": unserved,
+            "unserved_count": unserved_count,
+            "infeasible_pins": infeasible_pins(access=access, conference=conference) if desk else [],
         },
     )
 

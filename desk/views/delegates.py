@@ -12,7 +12,7 @@ from conference.models import Conference, Venue, VenueKind
 from delegates.models import Attendance, Delegate, Delegation
 from desk.forms.delegates import DelegateFilterForm
 from desk.pages import conference_page
-from logistics.selectors.itineraries import itinerary_legs, skipped_sessions
+from logistics.selectors.itineraries import itinerary_legs, leg_changes, skipped_sessions
 from logistics.selectors.schedule import current_version
 
 PAGE_SIZE = 100
@@ -54,13 +54,17 @@ def delegate_detail(request: HttpRequest, conference: Conference, external_id: s
     version = current_version(conference_id=conference.pk)
     legs = itinerary_legs(version=version, delegate_ids=[delegate.pk])[delegate.pk]
     skipped = skipped_sessions(version=version, external_ids={delegate.external_id})[delegate.external_id]
+    changes = leg_changes(version=version, external_ids=[delegate.external_id])[delegate.external_id]
     calendar = reverse("v1:delegate-itinerary-ics", args=[delegate.external_id])
     context = {
         "conference": conference,
         "delegate": delegate,
         "attendances": attendances,
         "version": version,
-        "legs": [{"leg": leg, "kind": leg.movement.get_kind_display()} for leg in legs],
+        "legs": [
+            {"leg": leg, "kind": leg.movement.get_kind_display(), "change": changes.get(leg.movement.code)}
+            for leg in legs
+        ],
         "skipped": skipped,
         "calendar_url": f"{calendar}?{urlencode({'conference': conference.code})}",
         "printing": request.GET.get("print") == "1",

@@ -4,18 +4,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from conference.access import Access
 from conference.models import Conference
 from conference.selectors.conferences import conference_day_bounds
 from logistics.models import (
+    Movement,
+    Pin,
     Stop,
     StopPassenger,
     Trip,
     Vehicle,
 )
-from logistics.selectors.schedule import trips_filtered
+from logistics.selectors.pins import conference_pins
+from logistics.selectors.schedule import current_version, scoped_movements, trips_filtered
 
 TIMELINE_START_HOUR = 5  # the board's timeline runs from 05:00 to midnight, local time
 
@@ -87,18 +90,63 @@ def day_trips(
 def board_vehicle_days(
     *, access: Access, conference: Conference, day: date, kind: str = "", venue: str = "", delegation: str = ""
 ) -> list[VehicleDay]:
-    """The day's trips per vehicle the user may see. Without a venue or delegation filter every vehicle (of the
-    kind) is listed, idle ones too; with one, only vehicles with a matching trip."""
+    """The day's trips per vehicle the user may see, each passenger with its `pin` (None when its leg is not
+    pinned). Without a venue or delegation filter every vehicle (of the kind) is listed, idle ones too; with one,
+    only vehicles with a matching trip."""
     vehicles = access.scope(Vehicle.objects.filter(conference=conference)).select_related("driver", "depot")
     if kind:
         vehicles = vehicles.filter(kind=kind)
     trips = day_trips(access=access, conference=conference, day=day, kind=kind, venue=venue, delegation=delegation)
+    pins = {pin.movement: pin for pin in conference_pins(access=access, conference=conference)}
     by_vehicle: dict[int, list[Trip]] = defaultdict(list)
     for trip in trips:
         by_vehicle[trip.vehicle_id].append(trip)
+        for stop in trip.stops.all():
+            for passenger in stop.passengers.all():  # the board shows a pinned leg as pinned
+                passenger.pin = pins.get(passenger.movement.code)
     day_start, _ = conference_day_bounds(conference=conference, day=day)
     return [
         VehicleDay(vehicle, by_vehicle[vehicle.pk], timeline_bars(trips=by_vehicle[vehicle.pk], day_start=day_start))
         for vehicle in vehicles.order_by("callsign")
         if by_vehicle[vehicle.pk] or not (venue or delegation)
     ]
+
+
+UNSERVED_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class UnservedMovement:
+    movement: Movement
+    pin: Pin | None
+
+
+def board_unserved(
+    *, access: Access, conference: Conference, day: date, venue: str = "", delegation: str = ""
+) -> tuple[list[UnservedMovement], int]:
+    """The movements of the published schedule left unserved whose pickup window touches `day` (local), in time
+    order, each with its pin (None when it has none), filtered by a venue code they start or end at and a
+    delegation code; the first UNSERVED_SHOWN of them and how many there are. Three queries."""
+    start, end = conference_day_bounds(conference=conference, day=day)
+    movements = (
+        scoped_movements(access=access, version=current_version(conference_id=conference.pk))
+        .exclude(unserved_code="")
+        .filter(earliest_pickup__lt=end, latest_pickup__gte=start)
+    )
+    if venue:
+        movements = movements.filter(Q(from_venue__code=venue) | Q(to_venue__code=venue))
+    if delegation:
+        movements = movements.filter(Q(delegate__delegation__code=delegation) | Q(request__delegation__code=delegation))
+    shown = list(
+        movements.select_related("delegate__delegation", "request__delegation", "from_venue", "to_venue").order_by(
+            "earliest_pickup", "code"
+        )[:UNSERVED_SHOWN]
+    )
+    pins = {
+        pin.movement: pin
+        for pin in conference_pins(access=access, conference=conference).filter(
+            movement__in=[movement.code for movement in shown]
+        )
+    }
+    count = len(shown) if len(shown) < UNSERVED_SHOWN else movements.count()
+    return [UnservedMovement(movement, pins.get(movement.code)) for movement in shown], count

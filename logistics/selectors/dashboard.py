@@ -16,6 +16,7 @@ from logistics.models import (
     Vehicle,
     VehicleStatus,
 )
+from logistics.selectors.changes import PublishedChanges, published_changes
 from logistics.selectors.schedule import Leg, current_version, legs_of, scoped_movements
 
 
@@ -33,6 +34,7 @@ class Dashboard:
     fleet: list[tuple[str, str, list[Vehicle]]] | None  # (status, label, vehicles); None: the role sees no fleet
     pending_requests: list[ResourceRequest]
     last_run: ScheduleRun | None
+    changes: PublishedChanges | None  # what the published version changed; None before a second one
 
 
 UNSERVED_SHOWN = 100
@@ -43,7 +45,8 @@ UPCOMING_HOURS = 2
 
 def dashboard(*, access: Access, conference: Conference, day: date, at: datetime) -> Dashboard:
     """What the desk needs at a glance on `day`, with the movements of the two hours after `at`. A constant number
-    of queries: the movements of each list with their stops (two each), the fleet, the requests, the last run."""
+    of queries: the movements of each list with their stops (two each), the fleet, the requests, the last run, and
+    what the published version changed."""
     version = current_version(conference_id=conference.pk)
     movements = scoped_movements(access=access, version=version)
     start, end = conference_day_bounds(conference=conference, day=day)
@@ -82,4 +85,5 @@ def dashboard(*, access: Access, conference: Conference, day: date, at: datetime
         fleet=fleet,
         pending_requests=list(requests.order_by("window_start", "id")),
         last_run=last_run,
+        changes=published_changes(access=access, conference=conference),
     )

@@ -2,6 +2,8 @@
 
 from collections import defaultdict
 
+from django.db.models.fields.json import KeyTransform
+
 from logistics.models import (
     Movement,
     PassengerAction,
@@ -10,7 +12,9 @@ from logistics.models import (
     StopPassenger,
 )
 from logistics.scheduler_adapter import stored_reason
+from logistics.selectors.changes import ride_moments
 from logistics.selectors.schedule import Leg
+from scheduling.changes import changed_legs
 
 
 def itinerary_legs(*, version: ScheduleVersion | None, delegate_ids: list[int]) -> dict[int, list[Leg]]:
@@ -45,4 +49,33 @@ def skipped_sessions(*, version: ScheduleVersion | None, external_ids: set[str])
     for row in version.skipped if version else []:
         if row["delegate"] in external_ids and row.get("session"):
             found[row["delegate"]].append({**row, "reason": stored_reason(row)})
+    return found
+
+
+CHANGES_READ_AT_ONCE = 100  # delegates whose part of a version's changes one query reads
+
+
+def leg_changes(*, version: ScheduleVersion | None, external_ids: list[str]) -> dict[str, dict[str, dict]]:
+    """What `version` changed in these delegates' legs against the version before, by delegate and movement id:
+    {change (added, removed, moved), significant, previous} where previous is the leg's {vehicle, pickup_at,
+    dropoff_at} before (datetimes; None for a leg added). Reads only these delegates' part of the changes, a query
+    per `CHANGES_READ_AT_ONCE` delegates."""
+    found: dict[str, dict[str, dict]] = {external_id: {} for external_id in external_ids}
+    if version is None or not external_ids:
+        return found
+    delegates = KeyTransform("delegates", "changes")
+    for start in range(0, len(external_ids), CHANGES_READ_AT_ONCE):
+        chunk = external_ids[start : start + CHANGES_READ_AT_ONCE]
+        parts = {f"d{index}": KeyTransform(external_id, delegates) for index, external_id in enumerate(chunk)}
+        row = ScheduleVersion.objects.filter(pk=version.pk).values(**parts).first() or {}
+        for index, external_id in enumerate(chunk):
+            legs = changed_legs(row.get(f"d{index}"))
+            found[external_id] = {
+                movement: {
+                    "change": leg["change"],
+                    "significant": leg["significant"],
+                    "previous": ride_moments(leg["old"]),
+                }
+                for movement, leg in legs.items()
+            }
     return found

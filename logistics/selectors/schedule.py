@@ -22,7 +22,8 @@ from scheduling.model import Unserved
 
 
 def current_version(*, conference_id: int) -> ScheduleVersion | None:
-    return ScheduleVersion.objects.filter(conference_id=conference_id, is_current=True).first()
+    """The published version; its changes, which can be large, are read when asked for (see selectors.changes)."""
+    return ScheduleVersion.objects.filter(conference_id=conference_id, is_current=True).defer("changes").first()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import logging
 import time
 import traceback
 from contextvars import ContextVar
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import chord, shared_task
 from django.conf import settings
@@ -32,7 +32,8 @@ from logistics.run_reasons import ENDINGS, ending, ending_english, trigger
 from logistics.scheduler_adapter import scheduling_problem, version_make_current, version_write
 from scheduling.planner import Prepared, assemble, check_counters, counters, solve_day
 from scheduling.reasons import Reason, reason_english
-from scheduling.validate import rule_breaking_reasons, validate, without_movements
+from scheduling.replan import frozen_changes
+from scheduling.validate import Violation, rule_breaking_reasons, validate, without_movements
 
 logger = logging.getLogger(__name__)
 _triggers_paused: ContextVar[bool] = ContextVar("schedule_triggers_paused", default=False)
@@ -53,9 +54,13 @@ class ScheduleRejected(Exception):
         self.violations = violations
 
 
-def schedule_recompute_request(*, conference_id: int, trigger: dict, user=None) -> ScheduleRun:
+def schedule_recompute_request(
+    *, conference_id: int, trigger: dict, user=None, as_of: datetime | None = None, from_scratch: bool = False
+) -> ScheduleRun:
     """Queue a recompute once the current transaction commits. Changes in a burst share one queued run.
-    `trigger`: what asks for it (logistics.run_reasons.trigger)."""
+    `trigger`: what asks for it (logistics.run_reasons.trigger). `as_of`: the run's clock for a drill (default:
+    the time the run starts); `from_scratch`: re-optimise everything beyond the frozen horizon instead of the
+    least change (a queued run that a burst shares takes both from the request that gives them)."""
     with transaction.atomic():
         run = (
             ScheduleRun.objects.select_for_update()
@@ -66,7 +71,9 @@ def schedule_recompute_request(*, conference_id: int, trigger: dict, user=None) 
         if run is not None:
             if trigger not in run.triggers and len(run.triggers) < MAX_TRIGGERS:
                 run.triggers.append(trigger)
-                run.save(update_fields=["triggers"])
+            run.as_of = as_of or run.as_of
+            run.from_scratch = from_scratch or run.from_scratch
+            run.save(update_fields=["triggers", "as_of", "from_scratch"])
             return run
         delay = 0 if settings.CELERY_TASK_ALWAYS_EAGER else settings.SCHEDULE_DEBOUNCE_SECONDS
         run = ScheduleRun.objects.create(
@@ -74,6 +81,8 @@ def schedule_recompute_request(*, conference_id: int, trigger: dict, user=None) 
             triggers=[trigger],
             triggered_by=user,
             not_before=timezone.now() + timedelta(seconds=delay),
+            as_of=as_of,
+            from_scratch=from_scratch,
         )
     transaction.on_commit(lambda: _send(run))
     return run
@@ -172,10 +181,10 @@ def schedule_recompute(
         return None
     try:
         conference = run.conference
-        prepared, input_hash = scheduling_problem(conference=conference)
+        prepared, input_hash = scheduling_problem(conference=conference, as_of=run.as_of, from_scratch=run.from_scratch)
         ScheduleRun.objects.filter(pk=run.pk).update(input_hash=input_hash, progress=5)
         current = ScheduleVersion.objects.filter(conference=conference, is_current=True).first()
-        if current is not None and current.input_hash == input_hash:
+        if current is not None and current.input_hash == input_hash and not run.from_scratch:
             _finish(run, RunStatus.SUCCEEDED, metrics={**current.metrics, "unchanged": True, "version": current.number})
             return _reload(run)
         if parallel is None:
@@ -215,7 +224,9 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
     run = ScheduleRun.objects.select_related("conference").get(pk=run_id)
     try:
         if prepared is None:  # a worker's callback: read the inputs again, they must not have changed
-            prepared, input_hash = scheduling_problem(conference=run.conference)
+            prepared, input_hash = scheduling_problem(
+                conference=run.conference, as_of=run.as_of, from_scratch=run.from_scratch
+            )
             if input_hash != run.input_hash:
                 _finish(run, RunStatus.SUPERSEDED, findings=[ending("inputs_changed_while_computing")])
                 schedule_recompute_request(
@@ -224,7 +235,7 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
                 return _reload(run)
         schedule = assemble(prepared, results)
         schedule = _without_rule_breaking_movements(prepared, schedule)
-        violations = validate(prepared.scenario, schedule, prepared.matrix)
+        violations = validate(prepared.scenario, schedule, prepared.matrix) + _frozen_violations(prepared, schedule)
         if violations:
             raise ScheduleRejected(violations)
         problems = check_counters(schedule)  # counts that do not add up, or less served than the simple plan
@@ -249,6 +260,14 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
         ScheduleVersion.objects.filter(run_id=run_id, is_current=False).delete()  # half written: never published
         _failure(run, exc)
     return _reload(run)
+
+
+def _frozen_violations(prepared: Prepared, schedule) -> list[Violation]:
+    """A re-plan must keep every frozen leg exactly as published, except those a fact forced it to let go."""
+    if prepared.live is None or prepared.previous is None:
+        return []
+    changed = frozen_changes(prepared.previous, schedule, prepared.live, set(prepared.kept.released))
+    return [Violation("frozen_leg_changed", change, movements=(change["movement"],)) for change in changed]
 
 
 def _without_rule_breaking_movements(prepared: Prepared, schedule):
@@ -281,6 +300,8 @@ def _claim(*, conference_id: int, run_id: int | None) -> ScheduleRun | None:
         != 1
     ):
         return None  # another worker has it, or it is done
+    # the run's clock, unless the request gave one: when it starts (or the desk's rehearsal clock, when set)
+    ScheduleRun.objects.filter(pk=run_id, as_of__isnull=True).update(as_of=settings.SCHEDULE_CLOCK or now)
     run = ScheduleRun.objects.select_related("conference").get(pk=run_id)
     # queued runs from before this one are covered by it: it reads the inputs now
     covered = queued.filter(created_at__lte=run.created_at).exclude(pk=run_id)

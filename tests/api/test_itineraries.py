@@ -1,11 +1,20 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from icalendar import Calendar
 
 from logistics.models import ScheduleVersion
 from logistics.services.fleet import vehicle_status_report
+from logistics.services.schedule import schedule_recompute
 from scheduling.reasons import Reason
-from tests.factories import MORNING, DelegateFactory, MovementFactory, published_ride, unserved
+from tests.factories import (
+    MORNING,
+    DelegateFactory,
+    MovementFactory,
+    UserRoleFactory,
+    moved_leg_changes,
+    published_ride,
+    unserved,
+)
 
 
 def test_itinerary_lists_the_published_movements_in_time_order_with_vehicle_driver_and_session(world, api_client):
@@ -127,3 +136,51 @@ def test_delegation_itinerary_holds_every_delegate_of_the_delegation(world, api_
     assert all(len(d["movements"]) == 1 for d in body["delegates"])
     calendar = Calendar.from_ical(client.get("/api/v1/delegations/PA/itinerary.ics").content)
     assert len(calendar.walk("VEVENT")) == 2
+
+
+def test_a_leg_the_current_version_changed_is_marked_with_what_it_was(world, api_client):
+    movement = world.own.delegate.movements.get()
+    world.version.changes = moved_leg_changes(movement)
+    world.version.save()
+    client = api_client(world.users["organizer"])
+    (leg,) = client.get("/api/v1/delegates/PA-1/itinerary").json()["movements"]
+    assert leg["changed"] is True
+    assert leg["previous"] == {
+        "vehicle": "VAN-01",
+        "pickup_at": "2026-12-07T08:00:00-05:00",
+        "dropoff_at": "2026-12-07T08:20:00-05:00",
+    }
+    (other,) = client.get("/api/v1/delegates/CR-1/itinerary").json()["movements"]
+    assert other["changed"] is False and other["previous"] is None
+
+
+def test_the_change_marks_belong_to_the_version_that_is_cached(world, api_client):
+    client = api_client(world.users["organizer"])
+    (leg,) = client.get("/api/v1/delegates/PA-1/itinerary").json()["movements"]
+    assert leg["changed"] is False  # cached now, with the version's (absent) marks
+    ScheduleVersion.objects.filter(pk=world.version.pk).update(is_current=False)
+    newer = ScheduleVersion.objects.create(
+        conference=world.conference, number=world.version.number + 1, computed_at=MORNING, is_current=True
+    )
+    movement = published_ride(version=newer, delegate=world.own.delegate, vehicle=world.own.vehicle)
+    ScheduleVersion.objects.filter(pk=newer.pk).update(changes=moved_leg_changes(movement))
+    body = client.get("/api/v1/delegates/PA-1/itinerary").json()
+    assert body["version"] == newer.number
+    assert body["movements"][0]["changed"] is True and body["movements"][0]["previous"]["vehicle"] == "VAN-01"
+
+
+def test_after_a_session_moves_every_leg_to_and_from_it_is_marked_changed(db, small_conference, api_client):
+    schedule_recompute(conference_id=small_conference.pk)
+    session = small_conference.sessions.get()
+    shifted = {"starts_at": session.starts_at + timedelta(hours=2), "ends_at": session.ends_at + timedelta(hours=2)}
+    type(session).objects.filter(pk=session.pk).update(**shifted)
+    schedule_recompute(conference_id=small_conference.pk)
+    client = api_client(UserRoleFactory(role="organizer").user)
+    body = client.get("/api/v1/delegations/PA/itinerary", {"conference": small_conference.code}).json()
+    assert body["version"] == 2
+    legs = [leg for delegate in body["delegates"] for leg in delegate["movements"]]
+    assert len(legs) == 4 and all(leg["changed"] for leg in legs)
+    for leg in legs:
+        before = datetime.fromisoformat(leg["previous"]["pickup_at"])
+        assert datetime.fromisoformat(leg["pickup_at"]) - before == timedelta(hours=2)
+        assert leg["previous"]["pickup_at"].endswith("-05:00")

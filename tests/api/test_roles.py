@@ -16,9 +16,22 @@ MATRIX = [
     ("GET", "conferences/CASC", _, (401, 403, 200, 200, 200, 200, 200)),
     ("GET", "conferences/CASC/schedule", _, (401, 403, 200, 200, 403, 403, 200)),
     ("POST", "conferences/CASC/recompute", {}, (401, 403, 202, 403, 403, 403, 403)),
+    ("GET", "conferences/CASC/changes", _, (401, 403, 200, 200, 200, 200, 200)),
     ("GET", "conferences/CASC/map/venues", _, (401, 403, 200, 200, 200, 200, 200)),
     ("GET", "conferences/CASC/map/vehicles", _, (401, 403, 200, 200, 200, 403, 200)),
     ("GET", "conferences/CASC/map/routes", _, (401, 403, 200, 200, 200, 403, 200)),
+    ("GET", "conferences/CASC/pins", _, (401, 403, 200, 200, 403, 403, 403)),
+    ("POST", "conferences/CASC/pins", "pin", (401, 403, 201, 403, 403, 403, 403)),
+    ("GET", "conferences/CASC/pins/{pin}", _, (401, 403, 200, 200, 403, 403, 403)),
+    ("DELETE", "conferences/CASC/pins/{pin}", _, (401, 403, 204, 403, 403, 403, 403)),
+    ("GET", "conferences/CASC/flights", _, (401, 403, 200, 200, 403, 403, 200)),
+    # no delegate of the world flies: the desk's writers get as far as 404
+    (
+        "PATCH",
+        "conferences/CASC/flights/CM%20675/2026-12-07",
+        {"expected_at": None},
+        (401, 403, 404, 404, 403, 403, 403),
+    ),
     ("GET", "venues/", _, (401, 403, 200, 200, 200, 200, 200)),
     ("GET", "sessions/", _, (401, 403, 200, 200, 200, 200, 200)),
     ("GET", "sessions/PLEN", _, (401, 403, 200, 200, 200, 200, 200)),
@@ -75,6 +88,8 @@ def _body(body, world):
             "window_start": "2026-12-07T09:00:00-05:00",
             "window_end": "2026-12-07T11:00:00-05:00",
         }
+    if body == "pin":
+        return {"movement": _ride(world), "vehicle": "ARM-01"}
     return body
 
 
@@ -86,14 +101,27 @@ def _path(path: str, world) -> str:
         run=world.run.pk,
         own_request=world.own.request.pk,
         other_request=world.other.request.pk,
+        pin=_pin(world).pk if "{pin}" in path else None,
     )
+
+
+def _ride(world) -> str:
+    return world.version.movements.get(delegate=world.own.delegate).code
+
+
+def _pin(world):
+    from logistics.services.pins import pin_create
+
+    return pin_create(conference=world.conference, movement=_ride(world), vehicle="ARM-01")
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CASES)
 def test_role_may_use_endpoint_exactly_as_the_matrix_says(world, api_client, method, path, body, role, expected):
     client = api_client(world.users[role])
     url = _path(path, world)
-    response = client.get(url) if method == "GET" else client.post(url, _body(body, world), format="json")
+    response = (
+        client.get(url) if method == "GET" else getattr(client, method.lower())(url, _body(body, world), format="json")
+    )
     assert response.status_code == expected, response.content[:300]
     if expected >= 400:
         assert response.json()["status"] == expected

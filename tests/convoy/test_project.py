@@ -66,6 +66,8 @@ def test_login_page_logs_in(client, organizer):
         "stoppassenger",
         "vehiclestatusevent",
         "userrole",
+        "pin",
+        "flight",
     ],
 )
 def test_every_model_has_a_searchable_admin(admin_client, model):
@@ -77,6 +79,65 @@ def test_every_model_has_a_searchable_admin(admin_client, model):
     assert model_admin.search_fields and model_admin.list_filter
     url = reverse(f"admin:{model_class._meta.app_label}_{model}_changelist")
     assert admin_client.get(url, {"q": "x"}).status_code == 200
+
+
+@pytest.fixture
+def live_rows(db):
+    """A conference with a VIP and her dedicated vehicle, a pin and a flight, for the admin's change pages."""
+    from datetime import date
+
+    from delegates.models import Flight
+    from logistics.models import Pin
+    from tests.factories import DelegateFactory, VehicleFactory
+
+    vehicle = VehicleFactory(callsign="ARM-01", kind="armoured_suv", armoured=True)
+    conference = vehicle.conference
+    delegate = DelegateFactory(conference=conference, vip=True, dedicated_vehicle="ARM-01", language="es")
+    pin = Pin.objects.create(
+        conference=conference, movement=f"{delegate.external_id}#arrival", delegate=delegate, vehicle=vehicle
+    )
+    flight = Flight.objects.create(conference=conference, number="CM 411", date=date(2026, 12, 6), kind="arrival")
+    return {"conference": conference, "delegate": delegate, "pin": pin, "flight": flight}
+
+
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("conference", ["freeze_minutes"]),
+        ("delegate", ["dedicated_vehicle", "language"]),
+        ("pin", ["movement", "vehicle", "pickup_at"]),
+        ("flight", ["number", "date", "kind", "expected_at"]),
+    ],
+)
+def test_the_admin_change_pages_of_live_operations_render(admin_client, live_rows, name, fields):
+    obj = live_rows[name]
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for field in fields:
+        assert f'name="{field}' in page, field  # (a date and time is two inputs, name_0 and name_1)
+    add = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_add")
+    assert admin_client.get(add).status_code == 200
+
+
+def test_the_admin_records_who_set_a_flights_expected_time(admin_client, live_rows, admin_user):
+    from delegates.models import Flight
+
+    flight = live_rows["flight"]
+    url = reverse("admin:delegates_flight_change", args=[flight.pk])
+    data = {
+        "conference": flight.conference_id,
+        "number": "CM 411",
+        "date": "2026-12-06",
+        "kind": "arrival",
+        "expected_at_0": "2026-12-06",
+        "expected_at_1": "09:40",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    flight = Flight.objects.get(pk=flight.pk)
+    assert flight.expected_at is not None and flight.updated_by == admin_user
 
 
 def test_celery_reaches_the_configured_broker(settings):

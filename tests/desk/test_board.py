@@ -1,6 +1,7 @@
 """The schedule board and the run sheets: roles, scope, filters, what they show, and their query count."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -8,11 +9,14 @@ from django.test.utils import CaptureQueriesContext
 
 from logistics.run_reasons import trigger
 from tests.factories import (
+    MORNING,
     ConferenceFactory,
     DelegateFactory,
     ScheduleRunFactory,
     ScheduleVersionFactory,
     VehicleFactory,
+    merged_changes,
+    moved_leg_changes,
     published_ride,
 )
 
@@ -206,3 +210,38 @@ def test_board_pages_queries_do_not_grow_with_rows(world, client, role, url):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def _both_moved(world):
+    """The published version moved Ana's ride (from VAN-01 at 08:00) and Bruno's (from 08:10 in his own van)."""
+    ana = moved_leg_changes(world.own.delegate.movements.get())
+    bruno = moved_leg_changes(
+        world.other.delegate.movements.get(), vehicle="VAN-01", pickup_at=MORNING - timedelta(minutes=50)
+    )
+    world.version.changes = merged_changes(ana, bruno)
+    world.version.save()
+
+
+def test_board_shows_what_the_published_version_changed_collapsed(world, client):
+    _both_moved(world)
+    page = _get(client, world.users["logistics"], f"{BOARD}?day={DAY}").content.decode()
+    changes = page[page.index('id="changes"') : page.index("</section>", page.index('id="changes"'))]
+    assert "2 delegates with a significant change" in changes and "2 vehicles affected" not in changes
+    assert "<details" in changes and "<details open" not in changes  # collapsed until opened
+    assert world.own.delegate.full_name in changes and world.other.delegate.full_name in changes
+    assert "VAN-01 · Mon 7 Dec 08:00" in changes and "ARM-01 · Mon 7 Dec 08:20" in changes  # before, now: local
+    assert "Mon 7 Dec 08:10" in changes
+
+
+def test_board_shows_no_changes_for_the_first_version(world, client):
+    world.version.changes = {"first": True, "since_version": None, "delegates": {}, "vehicles": {}}
+    world.version.save()
+    assert 'id="changes"' not in _get(client, world.users["organizer"], f"{BOARD}?day={DAY}").content.decode()
+
+
+def test_a_driver_sees_the_changes_its_vehicle_carries(world, client):
+    _both_moved(world)
+    response = _get(client, world.users["driver"], f"{BOARD}?day={DAY}")  # ARM-01 carries Ana now, never Bruno
+    page = response.content.decode()
+    assert "1 delegate with a significant change" in page
+    assert [leg.passenger for leg in response.context["changes"].legs] == ["PA-1"]

@@ -16,6 +16,8 @@ from tests.factories import (
     ScheduleRunFactory,
     VehicleFactory,
     VenueFactory,
+    merged_changes,
+    moved_leg_changes,
     published_ride,
     unserved,
 )
@@ -202,3 +204,45 @@ def test_home_lists_only_conferences_in_scope(world, client):
     assert 'href="/c/CASC/board/"' in client.get("/").content.decode()
     client.force_login(world.users["norole"])
     assert "CASC" not in client.get("/").content.decode()
+
+
+def _both_moved(world, *, small=False):
+    """The published version moved Ana's ride (from VAN-01 at 08:00) and Bruno's (by 3 minutes when `small`)."""
+    ana = moved_leg_changes(world.own.delegate.movements.get())
+    minutes = 43 if small else 50
+    bruno = moved_leg_changes(
+        world.other.delegate.movements.get(),
+        vehicle="VAN-01",
+        pickup_at=MORNING - timedelta(minutes=minutes),
+        significant=not small,
+    )
+    world.version.changes = merged_changes(ana, bruno)
+    world.version.save()
+
+
+def test_dashboard_shows_what_the_published_version_changed(world, client):
+    _both_moved(world, small=True)
+    response = _page(client, world.users["organizer"])
+    page = response.content.decode()
+    assert 'id="changes"' in page and "1 delegate with a significant change" in page
+    assert "2 changed legs" in page
+    legs = response.context["summary"].changes.legs
+    assert [leg.passenger for leg in legs] == ["PA-1", "CR-1"]  # significant changes first
+    assert [leg.significant for leg in legs] == [True, False]
+    assert "Mon 7 Dec 08:17" in page  # Bruno's pickup before, local time
+
+
+def test_liaison_dashboard_shows_only_its_delegations_changes(world, client):
+    _both_moved(world)
+    response = _page(client, world.users["liaison"])
+    page = response.content.decode()
+    changes = response.context["summary"].changes
+    assert (changes.delegates, changes.vehicles, [leg.passenger for leg in changes.legs]) == (1, 0, ["PA-1"])
+    assert "1 delegate with a significant change" in page
+    assert "Mon 7 Dec 08:10" not in page  # Bruno's old pickup
+
+
+def test_dashboard_without_recorded_changes_shows_none(world, client):
+    response = _page(client, world.users["organizer"])
+    assert response.context["summary"].changes is None
+    assert 'id="changes"' not in response.content.decode()

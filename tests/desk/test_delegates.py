@@ -15,6 +15,7 @@ from tests.factories import (
     SessionFactory,
     VehicleFactory,
     VenueFactory,
+    moved_leg_changes,
     published_ride,
 )
 from tests.queries import get_queries
@@ -222,3 +223,19 @@ def test_queries_do_not_grow_with_rows(client, world, role, url):
     many = get_queries(client, url())
     assert many == few
     assert client.get(_page("PA-1")).content.decode().count('class="leg') == 1 + 6  # its own ride and the 6 grown
+
+
+def test_a_leg_the_published_version_changed_shows_a_badge_with_the_old_time(client, world):
+    world.version.changes = moved_leg_changes(world.own.delegate.movements.get())
+    world.version.save()
+    _as(client, world, "liaison")
+    page = _rows(client.get(_page("PA-1")))
+    assert 'class="change-badge significant">changed<' in page
+    assert "before: VAN-01, Mon 7 Dec 08:00" in page  # local time of the old pickup
+
+
+def test_an_unchanged_leg_has_no_badge(client, world):
+    world.version.changes = moved_leg_changes(world.own.delegate.movements.get())
+    world.version.save()
+    _as(client, world, "organizer")
+    assert "change-badge" not in _rows(client.get(_page("CR-1")))

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from logistics.run_reasons import ENDINGS, THINGS, TRIGGERS, trigger
-from scheduling.reasons import TEMPLATES, VEHICLE_NEEDS, WINDOWS
+from scheduling.reasons import RELEASED, TEMPLATES, VEHICLE_NEEDS, WINDOWS
 from tests.factories import MovementFactory, UserFactory, unserved
 
 PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -211,7 +211,7 @@ def test_the_spanish_catalogue_is_complete():
 def test_every_reason_trigger_and_ending_template_is_translated():
     """The templates live beside their codes, outside Django; makemessages must have found every one."""
     translated = {entry["msgid"] for entry in po_entries(PO)[1:] if all(entry["msgstr"].values())}
-    tables = [TEMPLATES, VEHICLE_NEEDS, WINDOWS, TRIGGERS, ENDINGS, THINGS]
+    tables = [TEMPLATES, VEHICLE_NEEDS, WINDOWS, RELEASED, TRIGGERS, ENDINGS, THINGS]
     missing = [text for table in tables for text in table.values() if text not in translated]
     assert missing == []
 

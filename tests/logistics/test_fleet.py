@@ -298,14 +298,16 @@ def test_going_out_of_service_and_coming_back_recompute_the_schedule(
     run = ScheduleRun.objects.get(conference=small_conference)
     assert run.trigger == "vehicle VAN-02 out of service" and run.triggered_by == user
     assert run.status == RunStatus.SUCCEEDED, run.error  # no broker in tests: the recompute ran in-process
-    assert "VAN-02" not in {car.callsign for car in scheduling_scenario(conference=small_conference).cars}
+    cars = {car.callsign: car for car in scheduling_scenario(conference=small_conference).cars}
+    assert cars["VAN-02"].out_of_service  # kept for the trips it had started; nothing new is given to it
 
     with django_capture_on_commit_callbacks(execute=True):
         report(vehicle, "e-2", S.AVAILABLE, reported_at=minutes_ago(1))
     back = ScheduleRun.objects.filter(conference=small_conference).exclude(pk=run.pk).get()
     assert back.trigger == "vehicle VAN-02 back in service"
     assert back.status == RunStatus.SUCCEEDED, back.error
-    assert "VAN-02" in {car.callsign for car in scheduling_scenario(conference=small_conference).cars}
+    cars = {car.callsign: car for car in scheduling_scenario(conference=small_conference).cars}
+    assert not cars["VAN-02"].out_of_service
 
 
 @pytest.mark.django_db

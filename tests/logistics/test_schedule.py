@@ -1,7 +1,9 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 from django.utils import timezone
 
 from conference.models import Conference
@@ -53,6 +55,20 @@ def test_changed_inputs_make_a_new_version_and_keep_the_old_one(small_conference
     ]
 
 
+def test_each_new_version_records_what_changed_against_the_published_one(small_conference):
+    schedule_recompute(conference_id=small_conference.pk)
+    first = ScheduleVersion.objects.get(conference=small_conference, number=1)
+    assert first.changes["first"] is True and first.changes["since_version"] is None
+    small_conference.sessions.update(
+        starts_at=F("starts_at") + timedelta(hours=1), ends_at=F("ends_at") + timedelta(hours=1)
+    )
+    schedule_recompute(conference_id=small_conference.pk)
+    second = ScheduleVersion.objects.get(conference=small_conference, number=2)
+    assert second.changes["since_version"] == 1 and second.changes["first"] is False
+    assert second.changes["summary"]["legs_moved"] == 6  # to the plenary and back, for each of three delegates
+    assert second.changes["summary"]["delegates"] == 3
+
+
 def test_a_failed_run_leaves_the_published_schedule_untouched(small_conference, settings):
     schedule_recompute(conference_id=small_conference.pk)
     trips_before = list(Trip.objects.values_list("pk", flat=True))
@@ -71,7 +87,7 @@ def test_a_failed_run_leaves_the_published_schedule_untouched(small_conference, 
 def publish_tampered(conference, tamper):
     """Publish today's solved days after `tamper` changed them (as a manual edit or a faulty solver might)."""
     VehicleFactory(conference=conference, callsign="BUS-01", seats=40, depot=conference.venues.get(code="DEP"))
-    prepared, input_hash = scheduling_problem(conference=conference)
+    prepared, input_hash = scheduling_problem(conference=conference, from_scratch=True)
     results = [solve_day(day) for day in prepared.days]
     for result in results:
         tamper(result, prepared)
@@ -209,3 +225,57 @@ def test_panama_small_is_scheduled_with_zero_violations(panama_small):
     published = published_schedule(conference=conference)
     assert validate(scheduling_scenario(conference=conference), published) == []
     assert len(published.movements) == metrics["movements"]
+
+
+def legs_by_movement(conference) -> dict[str, tuple]:
+    """movement code -> (vehicle, pickup, drop-off) in the current version."""
+    legs = {}
+    schedule = published_schedule(conference=conference)
+    for trip in schedule.trips:
+        boarded = {}
+        for stop in trip.stops:
+            boarded |= {movement: stop.arrive_at for movement in stop.board}
+            for movement in stop.alight:
+                legs[movement] = (trip.vehicle, boarded[movement], stop.arrive_at)
+    return legs
+
+
+def test_a_run_has_a_clock_and_a_re_plan_keeps_the_frozen_legs(small_conference):
+    first = schedule_recompute(conference_id=small_conference.pk)
+    assert first.as_of is not None  # the rehearsal clock of the tests, or the time it started
+    before = legs_by_movement(small_conference)
+    # the clock is 20 minutes before the morning pickups: within the 60-minute horizon, they are frozen
+    clock = min(pickup for _, pickup, _ in before.values()) - timedelta(minutes=20)
+    small_conference.vehicles.filter(callsign="VAN-01").update(status="out_of_service")
+    VehicleFactory(
+        conference=small_conference, callsign="VAN-09", seats=8, depot=small_conference.venues.get(code="DEP")
+    )
+    run = schedule_recompute_request(conference_id=small_conference.pk, trigger=trigger("recompute"), as_of=clock)
+    run = schedule_recompute(conference_id=small_conference.pk, run_id=run.pk)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    version = ScheduleVersion.objects.get(conference=small_conference, is_current=True)
+    assert version.as_of == clock and run.metrics["live"]["as_of"] == clock.isoformat()
+    after = legs_by_movement(small_conference)
+    for movement, (vehicle, pickup, dropoff) in before.items():
+        if pickup < clock + timedelta(minutes=small_conference.freeze_minutes) and vehicle != "VAN-01":
+            assert after[movement] == (vehicle, pickup, dropoff)  # frozen: exactly as published
+    # the van out of service had not left yet at the clock: its passengers ride another vehicle
+    assert "VAN-01" not in {vehicle for vehicle, _, _ in after.values()}
+    assert run.metrics["served"] == first.metrics["served"]
+
+
+def test_a_from_scratch_run_is_never_a_no_op_and_records_it(small_conference):
+    schedule_recompute(conference_id=small_conference.pk)
+    run = schedule_recompute_request(conference_id=small_conference.pk, trigger=trigger("recompute"), from_scratch=True)
+    run = schedule_recompute(conference_id=small_conference.pk, run_id=run.pk)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert run.from_scratch and "unchanged" not in run.metrics and run.metrics["live"]["from_scratch"] is True
+
+
+def test_the_command_takes_a_clock_and_refuses_a_bad_one(small_conference, capsys):
+    call_command("recompute_schedule", small_conference.code, "--wait")
+    call_command("recompute_schedule", small_conference.code, "--wait", "--now", "2026-12-07T08:00", "--from-scratch")
+    summary = json.loads(capsys.readouterr().out.split("\n}\n")[-2] + "\n}")
+    assert summary["as_of"] == "2026-12-07T08:00:00-05:00" and summary["from_scratch"] is True
+    with pytest.raises(CommandError, match="--now: 'noon' is not an ISO 8601 time"):
+        call_command("recompute_schedule", small_conference.code, "--now", "noon")

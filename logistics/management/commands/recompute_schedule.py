@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from conference.models import Conference
+from conference.selectors.conferences import conference_moment
 from logistics.models import RunStatus, ScheduleRun
 from logistics.run_reasons import trigger
 from logistics.services.schedule import schedule_recompute_request, schedule_run_wait
@@ -19,12 +20,30 @@ class Command(BaseCommand):
             help="Wait for the run to finish (with the embedded broker this command computes it itself).",
         )
         parser.add_argument("--timeout", type=float, default=900, help="Seconds to wait at most (default 900).")
+        parser.add_argument(
+            "--now",
+            help="The run's clock for a drill, ISO 8601 (e.g. 2026-12-07T12:00-05:00; without an offset: the "
+            "conference's local time). Legs before it plus the freeze horizon stay as published. Default: now.",
+        )
+        parser.add_argument(
+            "--from-scratch",
+            action="store_true",
+            help="Re-optimise everything beyond the frozen horizon instead of changing as little as possible.",
+        )
 
-    def handle(self, *args, code: str, wait: bool, timeout: float, **options):
+    def handle(self, *args, code: str, wait: bool, timeout: float, now: str | None, from_scratch: bool, **options):
         conference = Conference.objects.filter(code=code).first()
         if conference is None:
             raise CommandError(f"There is no conference with code {code!r}.")
-        run = schedule_recompute_request(conference_id=conference.pk, trigger=trigger("recompute_command"))
+        as_of = None
+        if now:
+            try:
+                as_of = conference_moment(conference=conference, text=now)
+            except ValueError as exc:
+                raise CommandError(f"--now: {exc}") from None
+        run = schedule_recompute_request(
+            conference_id=conference.pk, trigger=trigger("recompute_command"), as_of=as_of, from_scratch=from_scratch
+        )
         if wait:
             run = schedule_run_wait(run_id=run.pk, timeout=timeout)
         else:
@@ -42,6 +61,10 @@ def run_summary(run: ScheduleRun) -> dict:
         "status": run.status,
         "version": metrics.get("version"),
         "unchanged": metrics.get("unchanged", False),
+        "as_of": run.as_of.astimezone(run.conference.zone).isoformat() if run.as_of else None,
+        "from_scratch": run.from_scratch,
+        "live": metrics.get("live"),
+        "pins": metrics.get("pins"),
         "movements": metrics.get("movements"),
         "served": metrics.get("served"),
         "unserved": metrics.get("unserved"),

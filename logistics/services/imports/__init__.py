@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,12 +41,19 @@ MODELS: dict[str, type[models.Model]] = {
     "delegates.csv": Delegate,
     "vehicles.csv": Vehicle,
 }
-KEY_FIELDS = {"venues.csv": "code", "delegations.csv": "code", "sessions.csv": "code", "delegates.csv": "external_id"}
+KEY_FIELDS = {
+    "venues.csv": "code",
+    "delegations.csv": "code",
+    "sessions.csv": "code",
+    "delegates.csv": "external_id",
+    "vehicles.csv": "callsign",
+}
 UNKNOWN_REFERENCE = {  # translated when the message is made
     "venues.csv": gettext_lazy("unknown venue code `%(value)s`"),
     "delegations.csv": gettext_lazy("unknown delegation code `%(value)s`"),
     "sessions.csv": gettext_lazy("unknown session code `%(value)s`"),
     "delegates.csv": gettext_lazy("unknown delegate external_id `%(value)s`"),
+    "vehicles.csv": gettext_lazy("unknown vehicle callsign `%(value)s`"),
 }
 # A file is the bytes themselves, a path to read them from, or a binary stream (an uploaded file).
 Source = bytes | Path | BinaryIO
@@ -319,6 +327,7 @@ def _checked_tables(
         elif name in files:  # too big to read: nothing can be checked against it
             tables[name] = Table(specs[name], readable=False)
     report.add_errors(_reference_errors(tables, conference, max_errors=max_errors, prune=prune))
+    report.add_errors(_dedicated_vehicle_errors(tables, conference, max_errors=max_errors, prune=prune))
     if report.error_count:
         return None
     return conference, conference_row, tables
@@ -387,17 +396,145 @@ def _reference_errors(
         for row in table.rows:
             for column in references:
                 value = row[column.name]
-                if value is not None and value not in known[column.refers_to]:
+                if value and value not in known[column.refers_to]:  # None or "": not given
                     message = PRUNED_REFERENCE if value in pruned else UNKNOWN_REFERENCE[column.refers_to]
                     errors.add(table.spec.name, row["_row"], column.name, CellError(message, {"value": value}))
     return errors
+
+
+NOT_FOR_A_VIP = gettext_lazy("a dedicated vehicle is for a VIP: set vip to yes, or leave dedicated_vehicle empty")
+NOT_ARMOURED = gettext_lazy("vehicle `%(vehicle)s` is not armoured, and a VIP's dedicated vehicle must be")
+SHARED_DEDICATED = gettext_lazy(
+    "vehicle `%(vehicle)s` is already the dedicated vehicle of `%(delegate)s` of delegation `%(delegation)s`; "
+    "delegates of different delegations cannot share one"
+)
+ARMOUR_NEEDED = gettext_lazy("the vehicle is the dedicated vehicle of VIP `%(delegate)s`, so it must be armoured")
+
+
+@dataclass(frozen=True)
+class _Dedication:
+    """A delegate's dedicated vehicle as the import leaves it: from delegates.csv, or stored."""
+
+    delegate: str
+    vehicle: str
+    delegation: str
+    vip: bool
+    row: int | None  # the delegates.csv row; None: a stored delegate the file does not have
+    vehicle_given: bool  # the row names the vehicle (the file has the dedicated_vehicle column)
+    vip_given: bool  # the row says whether the delegate is a VIP
+
+
+def _dedicated_vehicle_errors(
+    tables: dict[str, Table], conference: Conference | None, *, max_errors: int, prune: bool
+) -> ErrorLog:
+    """A dedicated vehicle is for a VIP, is armoured, and serves one delegation. Checked on what the import leaves
+    (the files' rows over what the database holds); a problem is reported where the import says it: the
+    delegates.csv row, or the vehicles.csv row that makes a stored dedicated vehicle unarmoured. An unknown callsign
+    is `_reference_errors`' to report."""
+    errors = ErrorLog(max_errors)
+    delegates, vehicles = tables.get("delegates.csv"), tables.get("vehicles.csv")
+    if delegates is not None and not delegates.readable:
+        return errors
+    dedications = _dedications(delegates, conference, prune=prune)
+    if not dedications:
+        return errors
+    armour = _armour(vehicles, conference, {dedication.vehicle for dedication in dedications})
+    first_of: dict[str, _Dedication] = {}
+    vehicle_rows_reported: set[int] = set()
+    for dedication in dedications:  # the stored ones first: a file's row is the one that conflicts
+        params = {"vehicle": dedication.vehicle}
+        if not dedication.vip and (dedication.vehicle_given or dedication.vip_given):
+            column = "dedicated_vehicle" if dedication.vehicle_given else "vip"
+            errors.add("delegates.csv", dedication.row, column, CellError(NOT_FOR_A_VIP))
+        first = first_of.setdefault(dedication.vehicle, dedication)
+        if first.delegation != dedication.delegation and dedication.row is not None:
+            column = "dedicated_vehicle" if dedication.vehicle_given else "delegation"
+            errors.add(
+                "delegates.csv",
+                dedication.row,
+                column,
+                CellError(SHARED_DEDICATED, params | {"delegate": first.delegate, "delegation": first.delegation}),
+            )
+        armoured, vehicle_row = armour.get(dedication.vehicle, (None, None))
+        if armoured is not False:  # armoured, unknown (reported as such), or its row refused for another reason
+            continue
+        if dedication.vehicle_given:
+            errors.add("delegates.csv", dedication.row, "dedicated_vehicle", CellError(NOT_ARMOURED, params))
+        elif vehicle_row is not None and vehicle_row not in vehicle_rows_reported:
+            vehicle_rows_reported.add(vehicle_row)
+            errors.add(
+                "vehicles.csv", vehicle_row, "armoured", CellError(ARMOUR_NEEDED, {"delegate": dedication.delegate})
+            )
+    return errors
+
+
+def _dedications(delegates: Table | None, conference: Conference | None, *, prune: bool) -> list[_Dedication]:
+    """Every dedicated vehicle once the import is written: the stored delegates' that delegates.csv leaves alone,
+    then the file's rows in order (a row without the dedicated_vehicle or vip column keeps the stored value)."""
+    named = delegates is not None and "dedicated_vehicle" in delegates.present
+    vip_given = delegates is not None and "vip" in delegates.present
+    stored: dict[str, tuple[str, bool, str]] = {}
+    if conference is not None:
+        wanted = ~Q(dedicated_vehicle="")
+        if named and not vip_given:  # the stored vip of the delegates the file gives a vehicle
+            wanted |= Q(external_id__in=[row["external_id"] for row in delegates.rows if row["dedicated_vehicle"]])
+        stored = {
+            external_id: (vehicle, vip, delegation)
+            for external_id, vehicle, vip, delegation in Delegate.objects.filter(wanted, conference=conference)
+            .values_list("external_id", "dedicated_vehicle", "vip", "delegation__code")
+            .iterator()
+        }
+    if not stored and not named:
+        return []
+    dedications = []
+    in_file: set[str] = set()
+    if delegates is not None:
+        in_file = {row["external_id"] for row in delegates.rows} | {key for (key,) in delegates.refused_keys}
+    if delegates is None or not prune:  # a prune removes the stored delegates the file does not have
+        for external_id, (vehicle, vip, delegation) in stored.items():
+            if vehicle and external_id not in in_file:
+                dedications.append(_Dedication(external_id, vehicle, delegation, vip, None, False, False))
+    for row in delegates.rows if delegates is not None else ():
+        vehicle, vip, _delegation = stored.get(row["external_id"], ("", False, ""))
+        vehicle = row["dedicated_vehicle"] if named else vehicle
+        if vehicle:
+            vip = row["vip"] if vip_given else vip
+            dedications.append(
+                _Dedication(row["external_id"], vehicle, row["delegation"], vip, row["_row"], named, vip_given)
+            )
+    return dedications
+
+
+def _armour(
+    vehicles: Table | None, conference: Conference | None, callsigns: set[str]
+) -> dict[str, tuple[bool | None, int | None]]:
+    """Whether each vehicle is armoured once the import is written (None: not known, its row refused), with the
+    vehicles.csv row that says so (None: stored, or the file has no armoured column)."""
+    if vehicles is not None and not vehicles.readable:
+        return {}
+    armour: dict[str, tuple[bool | None, int | None]] = {}
+    if conference is not None:
+        stored = Vehicle.objects.filter(conference=conference, callsign__in=sorted(callsigns))
+        armour = {callsign: (armoured, None) for callsign, armoured in stored.values_list("callsign", "armoured")}
+    if vehicles is not None:
+        for row in vehicles.rows:
+            if "armoured" in vehicles.present:
+                armour[row["callsign"]] = (row["armoured"], row["_row"])
+            else:
+                armour.setdefault(row["callsign"], (False, None))  # a new vehicle is not armoured unless it says so
+        for (callsign,) in vehicles.refused_keys:
+            armour[callsign] = (None, None)
+    return armour
+
+
+CONFERENCE_FIELDS = ("name", "timezone", "start_date", "end_date", "freeze_minutes")  # freeze_minutes: optional
 
 
 def _write(
     report: ImportReport, conference: Conference | None, conference_row: dict | None, tables, *, prune: bool
 ) -> Conference:
     if conference_row is not None:
-        values = {name: conference_row[name] for name in ("name", "timezone", "start_date", "end_date")}
+        values = {name: conference_row[name] for name in CONFERENCE_FIELDS if name in conference_row}
         counts = report.counts[CONFERENCE_FILE] = FileCounts()
         if conference is None:
             conference = Conference.objects.create(code=conference_row["code"], **values)
@@ -448,7 +585,7 @@ def _field_values(table: Table, row: dict, ids: dict[str, dict]) -> dict:
         if column.name not in table.present or column.name in table.spec.key:
             continue
         value = row[column.name]
-        if column.refers_to:
+        if column.refers_to and not column.stored_as_code:
             values[f"{column.name}_id"] = None if value is None else ids[column.refers_to][value]
         else:
             values[column.name] = value

@@ -45,6 +45,7 @@ TRUE_WORDS = {"yes", "true", "1"}
 FALSE_WORDS = {"no", "false", "0"}
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
+WHOLE_NUMBER_PATTERN = re.compile(r"^[+-]?[0-9]+$")
 
 
 def text(max_length: int):
@@ -123,6 +124,20 @@ def positive_int(maximum: int):
             raise CellError(gettext_lazy("`%(value)s` is not a whole number"), {"value": raw}) from None
         if not 0 < value <= maximum:
             raise CellError(gettext_lazy("%(value)s is outside 1..%(high)s"), {"value": raw, "high": maximum})
+        return value
+
+    return read
+
+
+def whole_number_between(low: int, high: int):
+    def read(raw: str) -> int:
+        if not WHOLE_NUMBER_PATTERN.match(raw):
+            raise CellError(gettext_lazy("`%(value)s` is not a whole number"), {"value": raw})
+        value = int(raw)
+        if not low <= value <= high:
+            raise CellError(
+                gettext_lazy("%(value)s is outside %(low)s..%(high)s"), {"value": raw, "low": low, "high": high}
+            )
         return value
 
     return read

@@ -13,7 +13,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from conference.models import SessionKind, VenueKind
+from conference.models import Conference, SessionKind, VenueKind
+from delegates.models import Delegate
 from logistics.models import VehicleKind
 from logistics.services.imports import cells
 from logistics.services.imports.cells import CellError
@@ -61,6 +62,7 @@ class Column:
     read: Callable[[str], Any]
     required: bool = False
     refers_to: str | None = None  # the file whose key this column names
+    stored_as_code: bool = False  # a reference kept as the code itself (not a foreign key)
     empty: Any = ""  # the value of an empty optional cell
 
 
@@ -125,6 +127,8 @@ def _start_not_after_end(row: dict) -> list[tuple[str, str]]:
 
 
 CONFERENCE_FILE = "conference.csv"
+FREEZE_MINUTES_DEFAULT = Conference._meta.get_field("freeze_minutes").default
+LANGUAGES = [value for value, _label in Delegate._meta.get_field("language").choices]
 FILE_ORDER = (
     "conference.csv",
     "venues.csv",
@@ -153,6 +157,7 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
                 Column("timezone", cells.timezone_name, required=True),
                 Column("start_date", cells.day, required=True),
                 Column("end_date", cells.day, required=True),
+                Column("freeze_minutes", cells.whole_number_between(0, 24 * 60), empty=FREEZE_MINUTES_DEFAULT),
             ),
             checks=(_start_not_after_end,),
         ),
@@ -212,6 +217,8 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
                 Column("email", cells.email),
                 Column("phone", cells.text(40)),
                 Column("accessible_vehicle", cells.boolean, empty=False),
+                Column("dedicated_vehicle", cells.code(), refers_to="vehicles.csv", stored_as_code=True),
+                Column("language", cells.choice(LANGUAGES)),
             ),
             checks=(
                 _given_together("arrival_at", "arrival_venue"),
