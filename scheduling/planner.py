@@ -287,7 +287,7 @@ def _usual_cars(scenario: Scenario, dedicated: dict[str, str], cars: dict[str, C
     for number, person in enumerate(ordered):
         if number < len(armoured):
             usual[person.id] = armoured[number]
-        elif armoured:
+        elif heads[person.delegation].id in usual:
             usual[person.id] = usual[heads[person.delegation].id]
     return usual
 
