@@ -43,7 +43,7 @@ def derive_movements(scenario: Scenario) -> tuple[list[Movement], list[Unserved]
             ride=ride.id,
         )
         if movement.latest_pickup < movement.earliest_pickup:
-            unserved.append(_unserved(movement, Reason.of("request_window_too_short")))
+            unserved.append(unserved_of(movement, Reason.of("request_window_too_short")))
             movement = _ordered(movement)
         movements.append(movement)
     return movements, unserved
@@ -69,7 +69,7 @@ def _person_movements(
     for leg in legs:
         if leg.id not in fitted:
             reason = Reason("cannot_reach_in_time", {"from": leg.origin, "to": leg.destination})
-            unserved.append(_unserved(leg, reason))
+            unserved.append(unserved_of(leg, reason))
     return [fitted.get(leg.id) or _ordered(leg) for leg in legs], unserved
 
 
@@ -221,5 +221,5 @@ def _halfway(start: datetime, end: datetime) -> datetime:
     return start + (half - half % MINUTE)
 
 
-def _unserved(movement: Movement, reason: Reason) -> Unserved:
+def unserved_of(movement: Movement, reason: Reason) -> Unserved:
     return Unserved(movement.id, movement.passenger, movement.origin, movement.destination, reason, movement.session)

@@ -22,10 +22,10 @@ from itertools import pairwise
 
 from scheduling.baseline import baseline, servable_alone
 from scheduling.model import Car, Movement, Scenario, Schedule, Stop, Trip, Unserved
-from scheduling.movements import derive_movements
+from scheduling.movements import derive_movements, unserved_of
 from scheduling.optimiser import Problem, Request, SearchOptions, Solution, Vehicle, solve
 from scheduling.parties import Party, PartyOptions, build_parties
-from scheduling.reasons import Reason, local_window
+from scheduling.reasons import Reason, local_iso, local_window
 from scheduling.replan import Kept, Live, keep_published
 from scheduling.travel import TravelMatrix, formula_matrix
 
@@ -80,6 +80,7 @@ class Prepared:
     live: Live | None = None
     previous: Schedule | None = None
     boundary: int = 4  # the local hour at which service days are cut
+    previous_version: int | None = None  # the caller's number of `previous`, when it has one
 
 
 def plan(
@@ -137,11 +138,13 @@ def prepare(
     if live is not None:
         for movement in to_route:
             if movement.latest_pickup < live.as_of:
-                unserved.append(_unserved(movement, Reason.of("before_the_clock", clock_at=_iso(live.as_of, scenario))))
+                unserved.append(
+                    unserved_of(movement, Reason.of("before_the_clock", clock_at=local_iso(live.as_of, scenario.zone)))
+                )
         listed = {u.movement for u in unserved}
         to_route = [m for m in to_route if m.id not in listed]
     cars_by_callsign = {car.callsign: car for car in scenario.cars}
-    usual = _usual_cars(scenario, dedicated, cars_by_callsign)
+    usual = _usual_cars(scenario, dedicated, cars_by_callsign, movements)
 
     def vehicle_choice(movement: Movement) -> tuple:
         pin = pins.get(movement.id)
@@ -253,7 +256,7 @@ def prepare(
 def _fleet_of_the_run(cars: list[Car], kept: Kept, live: Live | None, matrix: TravelMatrix) -> list[Car]:
     """The vehicles the run may use: those in service, and those out of service only for the trips they had
     already started (the schedule keeps them, and the validator checks them against the shortened availability)."""
-    fleet = []
+    fleet, index = [], matrix.index()
     for car in cars:
         if car.out_of_service:
             if live is None:
@@ -261,34 +264,40 @@ def _fleet_of_the_run(cars: list[Car], kept: Kept, live: Live | None, matrix: Tr
             until = live.as_of
             if car.callsign in kept.until:  # the trips it had started, and the drive home after the last
                 ends_at, place = kept.until[car.callsign]
-                index = matrix.index()
                 until = max(until, ends_at + timedelta(seconds=matrix.seconds[index[place]][index[car.depot]]))
             car = dataclasses.replace(car, available_until=min(car.available_until or until, until))
         fleet.append(car)
     return fleet
 
 
-def _usual_cars(scenario: Scenario, dedicated: dict[str, str], cars: dict[str, Car]) -> dict[str, str]:
+def _usual_cars(
+    scenario: Scenario, dedicated: dict[str, str], cars: dict[str, Car], movements: list[Movement]
+) -> dict[str, str]:
     """Each VIP's usual armoured car (person id -> callsign), tried first for all the VIP's movements so that a head
-    of delegation keeps one car (and one driver) over the stay. Deterministic: the heads of the delegations
-    first (a delegation's first VIP by id), then the other VIPs, each taking the next free armoured car in
-    callsign order; when the cars run out, a VIP shares the car of their delegation's head. Cars dedicated to
-    a VIP are left out."""
+    of delegation keeps one car (and one driver) over the stay. VIPs take the free armoured cars in callsign
+    order, in the order of their first movement (then by id): a VIP who comes later never changes the car of one
+    who came before, so a day's plan does not depend on later days. When the cars run out, a VIP shares the car
+    of the first VIP of their delegation. Cars dedicated to a VIP are left out."""
     taken = set(dedicated.values())
     armoured = sorted(
         car.callsign for car in cars.values() if car.armoured and not car.out_of_service and car.callsign not in taken
     )
-    vips = sorted((p for p in scenario.people if p.vip and p.id not in dedicated), key=lambda p: (p.delegation, p.id))
-    heads = {}
-    for person in vips:
-        heads.setdefault(person.delegation, person)
-    ordered = list(heads.values()) + [person for person in vips if heads[person.delegation] is not person]
+    vips = {p.id: p for p in scenario.people if p.vip and p.id not in dedicated}
+    first: dict[str, datetime] = {}
+    for movement in movements:
+        if movement.passenger in vips:
+            first[movement.passenger] = min(
+                first.get(movement.passenger, movement.earliest_pickup), movement.earliest_pickup
+            )
     usual: dict[str, str] = {}
-    for number, person in enumerate(ordered):
-        if number < len(armoured):
-            usual[person.id] = armoured[number]
-        elif heads[person.delegation].id in usual:
-            usual[person.id] = usual[heads[person.delegation].id]
+    leader: dict[str, str] = {}  # delegation -> its first VIP with a car
+    for person_id in sorted(first, key=lambda person_id: (first[person_id], person_id)):
+        delegation = vips[person_id].delegation
+        if len(usual) < len(armoured):
+            usual[person_id] = armoured[len(usual)]
+            leader.setdefault(delegation, person_id)
+        elif delegation in leader:
+            usual[person_id] = usual[leader[delegation]]
     return usual
 
 
@@ -304,14 +313,6 @@ def _reserved(scenario: Scenario, dedicated: dict[str, str]) -> dict[str, list[t
                 (person.delegation, person.arrival_at or far_past, person.departure_at or far_future)
             )
     return reserved
-
-
-def _iso(moment: datetime, scenario: Scenario) -> str:
-    return moment.astimezone(scenario.zone).isoformat()
-
-
-def _unserved(movement: Movement, reason: Reason) -> Unserved:
-    return Unserved(movement.id, movement.passenger, movement.origin, movement.destination, reason, movement.session)
 
 
 def solve_day(day: dict, on_wave: Callable[[int, int], None] | None = None) -> dict:

@@ -34,6 +34,7 @@ def replanned(world, published, live):
     prepared = prepare(world, previous=published, live=live)
     schedule = assemble(prepared, [solve_day(day) for day in prepared.days])
     assert validate(world, schedule) == []
+    assert validate(prepared.scenario, schedule, prepared.matrix) == []
     assert check_counters(schedule) == []
     return prepared, schedule
 
@@ -525,6 +526,17 @@ def test_a_delegate_of_the_last_day_leaves_the_earlier_days_alone(newcomer):
     assert trips_before(again, 8) == trips_before(published, 8)
 
 
+def test_a_vip_delegation_of_the_last_day_leaves_the_earlier_days_alone():
+    """The VIP of a delegation that comes on the last day only must not change who drives the other VIPs on the
+    days before (each VIP's usual armoured car is handed out over every VIP of the conference)."""
+    world = conference(events=(PLENARY, WORKSHOP, SAME_VENUE, EVENING, DAY_TWO))
+    published = published_plan(world)
+    added = with_people(world, person("N2", "BR", vip=True), attendance={"N2": ["DAY2"]})
+    again = published_plan(added)
+    assert trips_before(published, 8)
+    assert trips_before(again, 8) == trips_before(published, 8)
+
+
 # -------------------------------------------------------------------------------------- 9. VIPs and their cars
 
 
@@ -600,6 +612,19 @@ def test_a_vip_keeps_one_armoured_car_over_the_stay():
     assert vehicles_of(schedule, "V1") != vehicles_of(schedule, "V2")
 
 
+def test_vips_of_more_delegations_than_armoured_cars_are_planned():
+    """Two VIP delegations, one armoured car: both VIPs ride it in turn, or one is listed unserved; no crash."""
+    world = scenario(
+        [person("V1", "PA", vip=True), person("V2", "US", vip=True, hotel="JWM"), person("N1", "CR")],
+        [car("VAN-01"), car("ARM-01", seats=3, armoured=True)],
+    )
+    schedule = published_plan(world)
+    served = set(legs_of(schedule))
+    assert served | set(unserved_codes(schedule)) == {m.id for m in schedule.movements}
+    assert {leg.vehicle for m, leg in legs_of(schedule).items() if m.startswith("V")} <= {"ARM-01"}
+    assert served >= {"N1#to:PLEN", "N1#hotel:PLEN"}
+
+
 def test_a_late_vip_keeps_the_usual_car_in_a_replan(published_conference):
     world, published = published_conference
     usual = vehicles_of(published, "V1")
@@ -633,3 +658,18 @@ def test_what_was_not_served_and_is_past_the_clock_is_listed_before_the_clock():
     legs = legs_of(again)
     assert {"P1#hotel:PLEN", "P2#hotel:PLEN", "P3#hotel:PLEN"} <= set(legs)
     assert legs["P3#hotel:PLEN"].trip_starts_at >= clock
+
+
+def test_nothing_new_starts_before_the_clock():
+    """A delegate added at 08:00 whose pickup window opened at 07:51: the vehicle leaves its depot after the clock."""
+    world = two_hotels()
+    published = published_plan(world)
+    later = with_people(world, person("P3", "MX", separate=True), attendance={"P3": ["PLEN"]})
+    clock = at(7, 8)
+    movement = next(m for m in plan(later).movements if m.id == "P3#to:PLEN")
+    assert movement.earliest_pickup < clock < movement.latest_pickup
+    prepared, again = replanned(later, published, Live(clock, timedelta(0)))
+    assert prepared.kept.released == {}
+    leg = legs_of(again)["P3#to:PLEN"]
+    assert leg.trip_starts_at >= clock and leg.pickup_at >= clock
+    assert all(trip.stops[0].arrive_at >= clock for trip in again.trips if trip.vehicle == leg.vehicle)
