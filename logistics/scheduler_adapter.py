@@ -198,10 +198,12 @@ def scheduling_problem(
     scenario = scheduling_scenario(conference=conference)
     matrix = travel_matrix_for(scenario.places, scenario.rules)
     options = PlanOptions()
-    previous = published_schedule(conference=conference)
+    published = ScheduleVersion.objects.filter(conference=conference, is_current=True).defer("changes").first()
+    previous = published_schedule(conference=conference, version=published) if published else None
     clock = as_of or settings.SCHEDULE_CLOCK or timezone.now()
     live = Live(clock, timedelta(minutes=conference.freeze_minutes), from_scratch)
     prepared = prepare(scenario, options, matrix, previous=previous, live=live)
+    prepared.previous_version = published.number if published else None
     fingerprint = json.dumps(
         {
             "scenario": dataclasses.asdict(dataclasses.replace(scenario, zone=None)),
@@ -219,13 +221,19 @@ WRITE_BATCH = 1000  # rows per insert: each its own short transaction, so reader
 SQLITE_WRITE_PAUSE = 0.05  # seconds: longer than SQLite's busy-wait steps, so a waiting writer gets its turn
 
 
-def version_write(*, conference: Conference, run: ScheduleRun, schedule: Schedule) -> ScheduleVersion:
+def version_write(
+    *, conference: Conference, run: ScheduleRun, schedule: Schedule, known: tuple[int, Schedule] | None = None
+) -> ScheduleVersion:
     """The computed schedule as a new version of the conference, with its movements, trips, stops and boardings,
     written in short batches and not yet current: `version_make_current` publishes it in one short transaction
     (a version that is never made current is deleted by the caller). It records what changed against the version
-    published now (`changes`, see scheduling.changes, with `since_version`: that version's number, None at first)."""
+    published now (`changes`, see scheduling.changes, with `since_version`: that version's number, None at first).
+    `known`: (number, schedule) of the version the run re-planned from, read again only if another is current now."""
     published = ScheduleVersion.objects.filter(conference=conference, is_current=True).defer("changes").first()
-    previous = published_schedule(conference=conference, version=published) if published else None
+    if published and known and known[0] == published.number:
+        previous = known[1]
+    else:
+        previous = published_schedule(conference=conference, version=published) if published else None
     changes = schedule_changes(previous, schedule, zone=conference.zone)
     changes["since_version"] = published.number if published else None
     with transaction.atomic():  # the conference's lock makes version numbers of concurrent runs distinct

@@ -243,7 +243,8 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
             raise CountersWrong(problems)
         schedule.metrics["seconds"] = round((timezone.now() - run.started_at).total_seconds(), 2)
         # the rows go in first, in short batches, as a version nobody reads yet; publishing is the short flip
-        version = version_write(conference=run.conference, run=run, schedule=schedule)
+        known = None if prepared.previous is None else (prepared.previous_version, prepared.previous)
+        version = version_write(conference=run.conference, run=run, schedule=schedule, known=known)
         with transaction.atomic():
             conference = Conference.objects.select_for_update().get(pk=run.conference_id)
             newer = ScheduleVersion.objects.filter(
