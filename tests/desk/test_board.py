@@ -159,6 +159,15 @@ def test_board_lists_the_run_history(world, client):
     page = _get(client, world.users["reader"], f"{BOARD}?day={DAY}").content.decode()
     assert "vehicle ARM-01 changed" in page and "no solution" in page
     assert ">41<" in page and ">3<" in page
+    assert "time limit cut" not in page
+
+
+def test_board_says_when_the_time_limit_cut_a_run_short(world, client):
+    ScheduleRunFactory(
+        conference=world.conference, status="succeeded", metrics={"served": 41, "unserved": 3, "time_cut_waves": 2}
+    )
+    page = _get(client, world.users["reader"], f"{BOARD}?day={DAY}").content.decode()
+    assert "The time limit cut 2 waves of the search short" in page
 
 
 def test_run_sheet_shows_stops_and_passengers(world, client):

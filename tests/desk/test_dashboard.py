@@ -106,6 +106,13 @@ def test_dashboard_shows_the_state_of_the_last_run(world, client):
     page = _page(client, world.users["organizer"]).content.decode()
     assert 'id="last-run"' in page and "Failed" in page and "the solver gave up" in page
     assert f"Version {world.version.number}" in page
+    assert "time limit cut" not in page
+
+
+def test_dashboard_says_when_the_time_limit_cut_the_last_run_short(world, client):
+    ScheduleRunFactory(conference=world.conference, status="succeeded", metrics={"served": 9, "time_cut_waves": 1})
+    page = _page(client, world.users["organizer"]).content.decode()
+    assert "The time limit cut 1 wave of the search short" in page
 
 
 def test_liaison_dashboard_shows_only_its_delegation(world, client):
