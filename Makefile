@@ -9,7 +9,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # settings refuse to start without a key unless DEBUG is on; tests and benchmarks run with DEBUG off
 TEST_SECRET_KEY ?= convoy-tests-and-benchmarks-only-not-a-secret
 
-.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-import-limits bench-schedule bench-embedded bench-darp bench-api bench-map bench-disruption bench-repair fuzz clean
+.PHONY: help install demo test test-sqlite lint format check-compose bench-import bench-import-limits bench-schedule bench-embedded bench-darp bench-api bench-map bench-disruption bench-repair bench-notifications fuzz clean
 
 help:
 	@echo "make demo          install, load the demo conference and serve it on http://$(DEMO_ADDR)/"
@@ -23,6 +23,7 @@ help:
 	@echo "make bench-embedded status-post latency of the embedded default (make demo) while a summit recompute runs"
 	@echo "make bench-disruption live re-planning drills on panama-small and panama-summit (collateral, frozen, time)"
 	@echo "make bench-repair  repair time through the app (API to published) on the embedded default and on 2 Celery workers"
+	@echo "make bench-notifications webhook latency, a receiver down 5 min, a worker killed mid-burst; e-mails per person"
 	@echo "make bench-darp    the optimiser on the Cordeau dial-a-ride instances, 10 s each"
 	@echo "make bench-api     requests/s of the itinerary and vehicle-status API against /api/v1/me (gunicorn, wrk), 3 rounds"
 	@echo "make bench-map     time the map page drawing 150 vehicles, every venue and 1,000 routes in headless Chromium"
@@ -98,6 +99,9 @@ clean:
 bench-disruption: install
 	$(PY) benchmarks/disruption.py ../shared/scenarios/panama-small
 	$(PY) benchmarks/disruption.py ../shared/scenarios/panama-summit
+
+bench-notifications: install
+	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/notifications.py ../shared/scenarios/panama-small --database $(TEST_DATABASE_URL) --broker redis://127.0.0.1:6379/13
 
 bench-repair: install
 	SECRET_KEY=$(TEST_SECRET_KEY) $(PY) benchmarks/repair_app.py ../shared/scenarios/panama-small --mode embedded

@@ -1,7 +1,20 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import changes, conferences, delegates, fleet, flights, itineraries, map, pins, requests, schedule
+from api.views import (
+    changes,
+    conferences,
+    delegates,
+    driving,
+    fleet,
+    flights,
+    itineraries,
+    map,
+    pins,
+    requests,
+    schedule,
+    webhooks,
+)
 
 v1 = [
     path("me", conferences.MeView.as_view(), name="me"),
@@ -42,8 +55,17 @@ v1 = [
     path("vehicles/", fleet.VehicleList.as_view(), name="vehicle-list"),
     path("vehicles/<str:callsign>", fleet.VehicleDetail.as_view(), name="vehicle-detail"),
     path("vehicles/<str:callsign>/status", fleet.VehicleStatusView.as_view(), name="vehicle-status"),
+    path("vehicles/<str:callsign>/day", driving.VehicleDay.as_view(), name="vehicle-day"),
     path("trips/", schedule.TripList.as_view(), name="trip-list"),
     path("trips/<int:pk>", schedule.TripDetail.as_view(), name="trip-detail"),
+    path("trips/<int:pk>/ack", driving.TripAcknowledge.as_view(), name="trip-ack"),
+    path("trips/<int:pk>/start", driving.TripStart.as_view(), name="trip-start"),
+    path("trips/<int:pk>/finish", driving.TripFinish.as_view(), name="trip-finish"),
+    path(
+        "trips/<int:pk>/stops/<int:sequence>/passengers/<str:external_id>",
+        driving.PassengerReport.as_view(),
+        name="trip-passenger",
+    ),
     path("runs/", schedule.RunList.as_view(), name="run-list"),
     path("runs/<int:pk>", schedule.RunDetail.as_view(), name="run-detail"),
     path("requests/", requests.RequestListCreate.as_view(), name="request-list"),
@@ -51,6 +73,9 @@ v1 = [
     path("requests/<int:pk>/cancel", requests.RequestCancel.as_view(), name="request-cancel"),
     path("requests/<int:pk>/approve", requests.RequestApprove.as_view(), name="request-approve"),
     path("requests/<int:pk>/reject", requests.RequestReject.as_view(), name="request-reject"),
+    path("webhooks", webhooks.WebhookList.as_view(), name="webhook-list"),
+    path("webhooks/<int:pk>", webhooks.WebhookDetail.as_view(), name="webhook-detail"),
+    path("webhooks/<int:pk>/deliveries", webhooks.WebhookDeliveries.as_view(), name="webhook-deliveries"),
 ]
 
 urlpatterns = [

@@ -111,18 +111,21 @@ def scenario_from_folder(folder: Path) -> Scenario:
     attendance: dict[str, list[str]] = {}
     for row in sorted(_rows(folder, "attendance.csv"), key=lambda row: (row["delegate"], row["session"])):
         attendance.setdefault(row["delegate"], []).append(row["session"])
-    cars = [
-        Car(
-            row["callsign"],
-            int(row["seats"]),
-            row["depot"],
-            _yes(row["armoured"]),
-            _yes(row["accessible"]),
-            moment(row["available_from"]),
-            moment(row["available_until"]),
-        )
-        for row in sorted(_rows(folder, "vehicles.csv"), key=lambda row: row["callsign"])
-    ]
+    shifts = {  # a vehicle serves within its driver's shift (drivers.csv, when the folder has it)
+        row["vehicle"]: (moment(row.get("shift_from", "")), moment(row.get("shift_until", "")))
+        for row in (_rows(folder, "drivers.csv") if (folder / "drivers.csv").is_file() else [])
+        if row.get("vehicle")
+    }
+    cars = []
+    for row in sorted(_rows(folder, "vehicles.csv"), key=lambda row: row["callsign"]):
+        starts, ends = moment(row["available_from"]), moment(row["available_until"])
+        shift_from, shift_until = shifts.get(row["callsign"], (None, None))
+        if shift_from is not None:
+            starts = shift_from if starts is None else max(starts, shift_from)
+        if shift_until is not None:
+            ends = shift_until if ends is None else min(ends, shift_until)
+        armoured, accessible = _yes(row["armoured"]), _yes(row["accessible"])
+        cars.append(Car(row["callsign"], int(row["seats"]), row["depot"], armoured, accessible, starts, ends))
     return Scenario(
         rules=MovementRules(),
         zone=zone,

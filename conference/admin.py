@@ -10,7 +10,7 @@ class ConferenceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     list_filter = ["timezone"]
     fieldsets = [
-        (None, {"fields": ["code", "name", "timezone", "start_date", "end_date"]}),
+        (None, {"fields": ["code", "name", "timezone", "start_date", "end_date", "language"]}),
         (
             "Movement rules",
             {

@@ -47,6 +47,12 @@ class Conference(models.Model):
         default=60,
         help_text="Live operations: legs that start within this many minutes of a run's clock are kept as published.",
     )
+    language = models.CharField(
+        max_length=2,
+        choices=[("en", "English"), ("es", "Español")],
+        default="en",
+        help_text="The language of messages to delegates and liaisons who have not chosen one.",
+    )
     data_revision = models.PositiveIntegerField(
         default=0, editable=False, help_text="Counts edits of what itineraries show besides the schedule itself."
     )

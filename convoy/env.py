@@ -85,3 +85,43 @@ def local_secret_key(path: Path) -> str:
     path.write_text(key, encoding="utf-8")
     path.chmod(0o600)
     return key
+
+
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def email_settings(url: str, *, default_folder: Path) -> dict:
+    """Django's e-mail settings from one URL: `smtp://user:password@host:587` (STARTTLS unless `?tls=false`),
+    `smtps://user:password@host:465` (TLS from the start), `console://`, `file:///absolute/folder` (one file
+    per message; `file://` alone: `default_folder`), `locmem://` or `dummy://`. User and password may be
+    percent-encoded."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in EMAIL_BACKENDS:
+        known = ", ".join(f"{name}://" for name in EMAIL_BACKENDS)
+        raise ValueError(f"EMAIL_URL={url!r}: the scheme must be one of {known}")
+    found = {"EMAIL_BACKEND": EMAIL_BACKENDS[scheme]}
+    if scheme == "file":
+        found["EMAIL_FILE_PATH"] = str(Path(unquote(parts.path)) if parts.path not in ("", "/") else default_folder)
+    if scheme in ("smtp", "smtps"):
+        if not parts.hostname:
+            raise ValueError(f"EMAIL_URL={url!r}: give the mail server, e.g. smtp://user:password@mail.example.org:587")
+        options = {key: values[-1].lower() for key, values in parse_qs(parts.query).items()}
+        found |= {
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": parts.port or (465 if scheme == "smtps" else 587),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_SSL": scheme == "smtps",
+            "EMAIL_USE_TLS": scheme == "smtp" and options.get("tls", "true") not in FALSE_WORDS,
+        }
+    return found

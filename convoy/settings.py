@@ -6,7 +6,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from convoy.env import env_bool, env_int, env_list, env_moment, env_str, local_secret_key
+from convoy.env import email_settings, env_bool, env_int, env_list, env_moment, env_str, local_secret_key
 from convoy.security import csp_source
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -177,13 +177,53 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_IMPORTS = ["logistics.services.schedule"]  # the modules that define tasks
+CELERY_IMPORTS = [
+    "logistics.services.schedule",
+    "logistics.services.notifications",
+    "logistics.services.alerts",
+]  # the modules that define tasks
 CELERY_BEAT_SCHEDULE = {
     "dispatch-schedule-runs": {
         "task": "logistics.services.schedule.dispatch_schedule_runs",
         "schedule": env_int("SCHEDULE_DISPATCH_SECONDS", 5),
-    }
+    },
+    # the outbox sweep: sends what is due (retries, and what a lost message or a killed worker left behind)
+    "deliver-notifications": {
+        "task": "logistics.services.notifications.deliver_notifications",
+        "schedule": env_int("NOTIFY_SWEEP_SECONDS", 5),
+    },
+    # the desk's exceptions: trips not acknowledged before they start, vehicles silent on a trip
+    "check-alerts": {"task": "logistics.services.alerts.check_alerts", "schedule": 60},
 }
+# Webhook deliveries: seconds to wait for a receiver's answer.
+NOTIFY_TIMEOUT_SECONDS = env_int("NOTIFY_TIMEOUT_SECONDS", 10)
+# E-mails "your itinerary changed": changes to one person within this many seconds go out as one message (a change
+# to a leg that starts within NOTIFY_URGENT_MINUTES goes at once).
+NOTIFY_SETTLE_SECONDS = env_int("NOTIFY_SETTLE_SECONDS", 120)
+NOTIFY_URGENT_MINUTES = env_int("NOTIFY_URGENT_MINUTES", 120)
+# The live pages (dashboard, board, fleet) look for news this often.
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 10)
+# Where people reach this site: the links in e-mails start with it.
+PUBLIC_URL = env_str("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# E-mail: EMAIL_URL (smtp://user:password@host:587, smtps://..., console://, file:///folder), or the usual Django
+# variables (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS). Neither: each message is
+# written to a file in var/mail, so nothing goes out by accident and nothing is lost.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Convoy transport desk <transport@localhost>")
+EMAIL_FOLDER = BASE_DIR / "var" / "mail"
+if env_str("EMAIL_URL"):
+    globals().update(email_settings(env_str("EMAIL_URL"), default_folder=EMAIL_FOLDER))
+elif env_str("EMAIL_HOST"):
+    EMAIL_HOST = env_str("EMAIL_HOST")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(EMAIL_FOLDER)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 # Scheduling. Changes to the inputs queue a recompute; changes within the debounce share one run.
@@ -252,6 +292,9 @@ SPECTACULAR_SETTINGS = {
         "RequestKindEnum": "logistics.models.RequestKind",
         "StatusOutcomeEnum": "logistics.models.StatusOutcome",
         "FlightKindEnum": "delegates.models.FlightKind",
+        "MovementKindEnum": "logistics.models.MovementKind",
+        "TripEventKindEnum": "logistics.models.TripEventKind",
+        "BoardingStatusEnum": "logistics.models.BoardingStatus",
     },
 }
 

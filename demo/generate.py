@@ -1,9 +1,9 @@
 """Generate the Convoy demo scenario: a two-day security dialogue in Panama City.
 
-Writes the seven CSV files of the data contract (docs: data-formats.md) into
+Writes the eight CSV files of the data contract (docs: data-formats.md) into
 ``demo/scenario/``: conference, venues, delegations, delegates, sessions,
-attendance and vehicles. Stdlib only and seeded, so every run writes the same
-bytes. The CSVs are committed output; rerun this script after changing it:
+attendance, vehicles and drivers. Stdlib only and seeded, so every run writes the
+same bytes. The CSVs are committed output; rerun this script after changing it:
 
     python demo/generate.py
 """
@@ -354,6 +354,31 @@ def build_vehicles(rng: random.Random) -> list[dict]:
     return vehicles
 
 
+def build_drivers(vehicles: list[dict]) -> list[dict]:
+    """One driver per vehicle, from the motor pool's local staff; those of the armoured cars and the bus also speak
+    English. No shift: each vehicle serves its whole availability. A random generator of their own, so that the
+    other files stay as they were before drivers.csv."""
+    rng = random.Random(f"{SEED}-drivers")
+    givens, families = rng.sample(GIVEN_ES, len(vehicles)), rng.sample(FAMILY_ES, len(vehicles))
+    drivers = []
+    for number, (vehicle, given, family) in enumerate(zip(vehicles, givens, families, strict=True), start=1):
+        code = f"DRV-{number:02d}"
+        bilingual = vehicle["armoured"] == "yes" or vehicle["kind"] == "bus"
+        drivers.append(
+            {
+                "code": code,
+                "name": f"{given} {family}",
+                "phone": f"+507 6{rng.randrange(1000):03d}-{rng.randrange(10000):04d}",
+                "email": f"{code.lower()}@motorpool.example.org",
+                "languages": "es en" if bilingual else "es",
+                "vehicle": vehicle["callsign"],
+                "shift_from": "",
+                "shift_until": "",
+            }
+        )
+    return drivers
+
+
 def write(name: str, header: list[str], rows: list) -> int:
     with open(OUT / name, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -371,6 +396,7 @@ def main() -> None:
     attendance = build_attendance(rng, delegates)
     check_no_overlaps(sessions, attendance)
     vehicles = build_vehicles(rng)
+    drivers = build_drivers(vehicles)
 
     counts = {
         "conference.csv": write("conference.csv", list(CONFERENCE), [CONFERENCE]),
@@ -388,6 +414,7 @@ def main() -> None:
         "sessions.csv": write("sessions.csv", list(sessions[0]), sessions),
         "attendance.csv": write("attendance.csv", ["delegate", "session"], attendance),
         "vehicles.csv": write("vehicles.csv", list(vehicles[0]), vehicles),
+        "drivers.csv": write("drivers.csv", list(drivers[0]), drivers),
     }
     for name, count in counts.items():
         print(f"{name}: {count} row(s)")

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -58,6 +59,7 @@ MENU = [
     ("dashboard", gettext_lazy("Dashboard"), DESK | DELEGATION_DATA),
     ("board", gettext_lazy("Schedule board"), FLEET),
     ("fleet", gettext_lazy("Fleet"), FLEET),
+    ("driver", gettext_lazy("Driver"), FLEET),
     ("flights", gettext_lazy("Flights"), DESK),
     ("map", gettext_lazy("Map"), FLEET),
     ("delegates", gettext_lazy("Delegates"), DELEGATION_DATA),
@@ -81,4 +83,9 @@ def navigation(request: HttpRequest) -> dict:
             for name, label, roles in MENU
             if access.role in roles
         ]
-    return {"current_conference": conference, "role": access.role if access else None, "conference_menu": menu}
+    return {
+        "current_conference": conference,
+        "role": access.role if access else None,
+        "conference_menu": menu,
+        "live_seconds": settings.LIVE_POLL_SECONDS,
+    }

@@ -3,6 +3,7 @@ from django.contrib import admin
 from logistics.models import (
     Driver,
     Movement,
+    MovementCancellation,
     Pin,
     ResourceRequest,
     ScheduleRun,
@@ -42,8 +43,8 @@ class VehicleStatusEventAdmin(admin.ModelAdmin):
 
 @admin.register(Driver)
 class DriverAdmin(admin.ModelAdmin):
-    list_display = ["name", "phone", "vehicle", "conference"]
-    search_fields = ["name", "phone", "vehicle__callsign"]
+    list_display = ["code", "name", "phone", "vehicle", "shift_from", "shift_until", "conference"]
+    search_fields = ["code", "name", "phone", "vehicle__callsign"]
     list_filter = ["conference"]
     list_select_related = ["vehicle"]
     autocomplete_fields = ["vehicle"]
@@ -64,6 +65,20 @@ class PinAdmin(admin.ModelAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(MovementCancellation)
+class MovementCancellationAdmin(admin.ModelAdmin):
+    """Movements the desk cancelled (a no-show's later legs): delete one to have the next run plan it again."""
+
+    list_display = ["movement", "delegate", "reason", "created_by", "created_at", "conference"]
+    search_fields = ["movement", "delegate__external_id", "delegate__family_name"]
+    list_filter = ["conference"]
+    list_select_related = ["delegate", "created_by", "conference"]
+    readonly_fields = ["conference", "delegate", "movement", "created_by", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # cancelled from the dashboard's no-show alert, which knows the movements
 
 
 @admin.register(ResourceRequest)

@@ -129,15 +129,29 @@ class VehicleStatusEvent(models.Model):
 
 
 class Driver(models.Model):
+    """Who drives a vehicle (drivers.csv): the vehicle serves only within the driver's shift."""
+
     scope_paths = ScopePaths(conference="conference_id", vehicle=("vehicle_id",))
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="drivers")
+    code = models.CharField(max_length=32, help_text="The driver's code in drivers.csv, unique in the conference.")
     name = models.CharField(max_length=200)
     phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    languages = models.CharField(max_length=100, blank=True, help_text="Language codes, space separated: es en.")
     vehicle = models.OneToOneField(Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="driver")
+    shift_from = models.DateTimeField(null=True, blank=True)
+    shift_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["conference", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "code"], name="driver_code_unique_per_conference"),
+            models.CheckConstraint(
+                condition=Q(shift_from__isnull=True) | Q(shift_until__isnull=True) | Q(shift_until__gt=F("shift_from")),
+                name="driver_shift_ends_after_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -466,3 +480,244 @@ class StopPassenger(models.Model):
 
     def __str__(self) -> str:
         return f"{self.movement.delegate.external_id} {self.action} at {self.stop}"
+
+
+class TripEventKind(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the driver")
+    STARTED = "started", _("Started")
+    FINISHED = "finished", _("Finished")
+
+
+class TripEvent(models.Model):
+    """A driver's word on a trip: read it (acknowledged), started it, finished it. Kept for audit, idempotent by the
+    client's event id. `trip_key` names the trip across versions while it stays the same (same vehicle, stops,
+    times and passengers): an acknowledgement holds until a re-plan changes the trip."""
+
+    scope_paths = ScopePaths(conference="conference_id", vehicle=("vehicle_id",))
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="trip_events")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="trip_events")
+    trip = models.ForeignKey("Trip", on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    trip_key = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=16, choices=TripEventKind.choices)
+    event_id = models.CharField(max_length=64, help_text="The client's id of the event; a repeat counts once.")
+    at = models.DateTimeField(help_text="When it happened (the phone's clock, or when it was received).")
+    received_at = models.DateTimeField(auto_now_add=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["vehicle", "received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vehicle", "event_id"], name="trip_event_id_unique_per_vehicle"),
+            models.CheckConstraint(condition=Q(kind__in=TripEventKind.values), name="trip_event_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle.callsign} {self.kind} ({self.event_id})"
+
+
+class BoardingStatus(models.TextChoices):
+    BOARDED = "boarded", _("Boarded")
+    NO_SHOW = "no_show", _("No-show")
+
+
+class PassengerEvent(models.Model):
+    """At a stop, a passenger boarded or did not show up: the driver's word, kept for audit, idempotent by the
+    client's event id. The last word on a passenger at a stop of a trip counts."""
+
+    scope_paths = ScopePaths(
+        conference="conference_id", delegation=("delegate__delegation_id",), vehicle=("vehicle_id",)
+    )
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="passenger_events")
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.CASCADE, related_name="passenger_events")
+    trip = models.ForeignKey("Trip", on_delete=models.SET_NULL, null=True, blank=True, related_name="passenger_events")
+    trip_key = models.CharField(max_length=64, db_index=True)
+    stop_sequence = models.PositiveSmallIntegerField()
+    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="passenger_events")
+    movement = models.CharField(max_length=80, help_text="The movement's code, e.g. D0001#to:S12.")
+    status = models.CharField(max_length=8, choices=BoardingStatus.choices)
+    event_id = models.CharField(max_length=64, help_text="The client's id of the event; a repeat counts once.")
+    at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["vehicle", "received_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vehicle", "event_id"], name="passenger_event_id_unique_per_vehicle"),
+            models.CheckConstraint(condition=Q(status__in=BoardingStatus.values), name="passenger_event_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegate.external_id} {self.status} ({self.event_id})"
+
+
+class MovementCancellation(models.Model):
+    """An organizer's decision that a movement is no longer needed (a no-show's later legs of the day): the
+    scheduler leaves it out until the cancellation is removed."""
+
+    scope_paths = ScopePaths(conference="conference_id", delegation=("delegate__delegation_id",))
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="movement_cancellations")
+    delegate = models.ForeignKey(Delegate, on_delete=models.CASCADE, related_name="movement_cancellations")
+    movement = models.CharField(max_length=80, help_text="The movement's code, e.g. D0001#hotel:S12.")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["conference", "movement"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "movement"], name="movement_cancelled_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.movement} cancelled"
+
+
+class AlertKind(models.TextChoices):
+    TRIP_NOT_ACKNOWLEDGED = "trip_not_acknowledged", _("Trip not acknowledged")
+    NO_SHOW = "no_show", _("No-show")
+    VEHICLE_SILENT = "vehicle_silent", _("Vehicle silent on a trip")
+
+
+class DeskAlert(models.Model):
+    """An exception the desk must see (and webhooks hear of once): raised by the checks, kept until resolved."""
+
+    scope_paths = ScopePaths(conference="conference_id")
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=24, choices=AlertKind.choices)
+    key = models.CharField(max_length=160, help_text="What it is about, unique per kind: raised once.")
+    data = models.JSONField(default=dict)
+    raised_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "-raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "kind", "key"], name="alert_raised_once"),
+            models.CheckConstraint(condition=Q(kind__in=AlertKind.values), name="alert_kind_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key}"
+
+
+class WebhookEvent(models.TextChoices):
+    ITINERARY_CHANGED = "itinerary.changed", _("A delegate's legs added, removed or moved")
+    TRIP_CHANGED = "trip.changed", _("A vehicle's trips added, removed or changed")
+    VEHICLE_STATUS = "vehicle.status", _("A vehicle's status changed")
+    RUN_FINISHED = "run.finished", _("A schedule run finished")
+    FLIGHT_CHANGED = "flight.changed", _("A flight's expected time changed")
+    PASSENGER_NO_SHOW = "passenger.no_show", _("A passenger did not show up")
+    TRIP_NOT_ACKNOWLEDGED = "trip.not_acknowledged", _("A trip starts soon and its driver has not acknowledged it")
+    VEHICLE_SILENT = "vehicle.silent", _("A vehicle on a trip has not reported for a while")
+
+
+class Webhook(models.Model):
+    """A REST client's URL that receives the conference's events, signed with its secret. One bound to a
+    delegation receives only what concerns that delegation."""
+
+    scope_paths = ScopePaths(conference="conference_id", delegation=("delegation_id",))
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(max_length=500)
+    events = models.JSONField(default=list, help_text="The event names it receives.")
+    secret = models.CharField(max_length=200, help_text="Signs every delivery (HMAC-SHA256).")
+    delegation = models.ForeignKey(Delegation, on_delete=models.CASCADE, null=True, blank=True, related_name="webhooks")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    failing_since = models.DateTimeField(null=True, blank=True, help_text="The first failure since the last success.")
+    disabled_at = models.DateTimeField(null=True, blank=True, help_text="Disabled after a day of failures.")
+
+    class Meta:
+        ordering = ["conference", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.conference.code} webhook {self.pk} {self.url}"
+
+
+class NotificationChannel(models.TextChoices):
+    WEBHOOK = "webhook", _("Webhook")
+    EMAIL = "email", _("E-mail")
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to go out")
+    DELIVERED = "delivered", _("Delivered")
+    GAVE_UP = "gave_up", _("Given up after a day of failures")
+
+
+class Notification(models.Model):
+    """The outbox: one message to one receiver (a webhook, or an e-mail address), written in the transaction that
+    makes the news, delivered by a worker at least once with the same delivery id, retried with backoff."""
+
+    scope_paths = ScopePaths(conference="conference_id", delegation=("webhook__delegation_id",))
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="notifications")
+    channel = models.CharField(max_length=8, choices=NotificationChannel.choices)
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries")
+    recipient = models.EmailField(blank=True, help_text="The e-mail address, for an e-mail.")
+    person = models.CharField(
+        max_length=80, blank=True, help_text="Whose news an e-mail carries (changes to one person go out together)."
+    )
+    language = models.CharField(max_length=8, blank=True)
+    event = models.CharField(max_length=32)
+    delivery_id = models.UUIDField(unique=True, help_text="The same on every attempt: receivers de-duplicate by it.")
+    payload = models.JSONField(default=dict)
+    status = models.CharField(max_length=12, choices=NotificationStatus.choices, default=NotificationStatus.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_at = models.DateTimeField(help_text="Not sent before: the next attempt, or the end of the settling time.")
+    claimed_until = models.DateTimeField(null=True, blank=True, help_text="A worker is sending it until then.")
+    attempts = models.PositiveIntegerField(default=0)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="notification_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel__in=NotificationChannel.values), name="notification_channel_known"
+            ),
+            models.CheckConstraint(condition=Q(status__in=NotificationStatus.values), name="notification_status_known"),
+            models.CheckConstraint(
+                condition=Q(channel="webhook", webhook__isnull=False) | Q(channel="email", webhook__isnull=True),
+                name="notification_webhook_iff_channel",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.delivery_id} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One try to deliver a notification: what the receiver answered, or why it could not be reached."""
+
+    scope_paths = ScopePaths(
+        conference="notification__conference_id", delegation=("notification__webhook__delegation_id",)
+    )
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="attempts_made")
+    at = models.DateTimeField()
+    seconds = models.FloatField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    succeeded = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["notification", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.notification.delivery_id} at {self.at:%Y-%m-%d %H:%M:%S}: {self.status_code or self.error}"

@@ -16,6 +16,7 @@ TRIGGERS: dict[str, str] = {
     "flight_changed": gettext_noop("flight {number} of {date} expected at {expected_at}"),
     "pin_set": gettext_noop("{movement} pinned to vehicle {vehicle}"),
     "pin_removed": gettext_noop("pin of {movement} to vehicle {vehicle} removed"),
+    "movements_cancelled": gettext_noop("{count} later movements of {delegate} cancelled"),
     "import": gettext_noop("import"),
     "inputs_changed_during_run": gettext_noop("inputs changed during a run"),
     "recompute_command": gettext_noop("recompute_schedule command"),
@@ -33,7 +34,9 @@ THINGS: dict[str, str] = {
     "delegate": gettext_noop("delegate"),
     "attendance": gettext_noop("attendance"),
     "vehicle": gettext_noop("vehicle"),
+    "driver": gettext_noop("driver"),
     "resourcerequest": gettext_noop("resource request"),
+    "movementcancellation": gettext_noop("cancelled movement"),
 }
 
 

@@ -19,6 +19,7 @@ from delegates.models import Attendance, Delegate
 from delegates.selectors.flights import flight_shifts
 from logistics.models import (
     Movement,
+    MovementCancellation,
     PassengerAction,
     Pin,
     RequestKind,
@@ -83,11 +84,10 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
             code[v.depot_id],
             v.armoured,
             v.accessible,
-            v.available_from,
-            v.available_until,
+            *service_window(v),
             out_of_service=v.status == VehicleStatus.OUT_OF_SERVICE,
         )
-        for v in Vehicle.objects.filter(conference=conference).order_by("callsign")
+        for v in Vehicle.objects.filter(conference=conference).select_related("driver").order_by("callsign")
     ]
     pins = [
         PlainPin(movement, callsign, pickup_at)
@@ -120,7 +120,23 @@ def scheduling_scenario(*, conference: Conference) -> Scenario:
         cars=cars,
         rides=rides,
         pins=pins,
+        cancelled=frozenset(
+            MovementCancellation.objects.filter(conference=conference).values_list("movement", flat=True)
+        ),
     )
+
+
+def service_window(vehicle: Vehicle) -> tuple[datetime | None, datetime | None]:
+    """When the vehicle may serve: its availability, narrowed to its driver's shift (the later start, the earlier
+    end; a bound not given leaves the other's). A window that ends before it starts has the vehicle serve nothing."""
+    starts, ends = vehicle.available_from, vehicle.available_until
+    driver = getattr(vehicle, "driver", None)
+    if driver is not None:
+        if driver.shift_from is not None:
+            starts = driver.shift_from if starts is None else max(starts, driver.shift_from)
+        if driver.shift_until is not None:
+            ends = driver.shift_until if ends is None else min(ends, driver.shift_until)
+    return starts, ends
 
 
 def published_schedule(*, conference: Conference, version: ScheduleVersion | None = None) -> Schedule | None:
@@ -206,7 +222,10 @@ def scheduling_problem(
     prepared.previous_version = published.number if published else None
     fingerprint = json.dumps(
         {
-            "scenario": dataclasses.asdict(dataclasses.replace(scenario, zone=None)),
+            # a set would print in an order of its own from process to process
+            "scenario": dataclasses.asdict(
+                dataclasses.replace(scenario, zone=None, cancelled=sorted(scenario.cancelled))
+            ),
             "zone": str(scenario.zone),
             "matrix": matrix.to_dict(),
             "options": options.to_dict(),

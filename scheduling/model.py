@@ -106,6 +106,7 @@ class Scenario:
     cars: list[Car]
     rides: list[Ride] = field(default_factory=list)
     pins: list[Pin] = field(default_factory=list)
+    cancelled: frozenset[str] = frozenset()  # movement ids the desk cancelled (a no-show's later legs)
 
 
 @dataclass(frozen=True)

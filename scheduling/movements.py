@@ -14,8 +14,8 @@ MINUTE = timedelta(minutes=1)
 
 def derive_movements(scenario: Scenario) -> tuple[list[Movement], list[Unserved]]:
     """Every movement the rules call for, and what cannot be served whatever the fleet: the sessions a delegate
-    skips, and the movements that cannot be made in time. Those movements stay in the list (the unserved entry
-    names them), so that no needed movement is missing from a schedule."""
+    skips, the movements that cannot be made in time, and those the desk cancelled. Those movements stay in the
+    list (the unserved entry names them), so that no needed movement is missing from a schedule."""
     events = {event.code: event for event in scenario.events}
     movements: list[Movement] = []
     unserved: list[Unserved] = []
@@ -46,6 +46,10 @@ def derive_movements(scenario: Scenario) -> tuple[list[Movement], list[Unserved]
             unserved.append(unserved_of(movement, Reason.of("request_window_too_short")))
             movement = _ordered(movement)
         movements.append(movement)
+    listed = {entry.movement for entry in unserved}
+    for movement in movements:
+        if movement.id in scenario.cancelled and movement.id not in listed:
+            unserved.append(unserved_of(movement, Reason.of("cancelled_by_desk")))
     return movements, unserved
 
 

@@ -42,6 +42,7 @@ TEMPLATES: dict[str, str] = {
     ),
     "broke_rule": gettext_noop("could not be fitted within the rules ({violation})"),
     "before_the_clock": gettext_noop("its time had passed when the plan was made ({clock_at})"),
+    "cancelled_by_desk": gettext_noop("cancelled by the transport desk"),
     "dedicated_vehicle_busy": gettext_noop("its dedicated vehicle {vehicle} is not free in time"),
     "dedicated_vehicle_unsuitable": gettext_noop("its dedicated vehicle {vehicle} cannot carry it"),
     # pins the run could not keep

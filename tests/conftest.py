@@ -222,3 +222,33 @@ def small_conference():
     for callsign, seats, armoured in [("VAN-01", 8, False), ("VAN-02", 8, False), ("ARM-01", 3, True)]:
         VehicleFactory(conference=conference, callsign=callsign, seats=seats, armoured=armoured, depot=depot)
     return conference
+
+
+@pytest.fixture
+def driven(db):
+    """The valid scenario of tests/logistics/import_files.py imported with its drivers.csv (ARM-01: Luis Barrios,
+    +507 6000-1111, shift 06:00-18:00; VAN-01: Ana Mendoza, +507 6000-2222) and a published version: P1 (PA) rides
+    ARM-01 and P2 (US) VAN-01 to the plenary, picked up at 08:20 in Panama on 7 December. Users: an organizer,
+    logistics staff, the liaison of PA and the driver of ARM-01."""
+    from conference.models import Conference
+    from logistics.services.imports import scenario_import
+    from tests.logistics.import_files import DRIVERS, scenario
+
+    report = scenario_import(files=scenario(drivers=DRIVERS), recompute=False)
+    assert report.ok, report.as_text()
+    conference = Conference.objects.get(code="TEST26")
+    version = ScheduleVersionFactory(
+        conference=conference, run=ScheduleRunFactory(conference=conference), is_current=True
+    )
+    plenary = conference.sessions.get(code="D1-PLEN")
+    delegates = {d.external_id: d for d in conference.delegates.select_related("delegation", "hotel")}
+    vehicles = {v.callsign: v for v in conference.vehicles.all()}
+    published_ride(version=version, delegate=delegates["P1"], vehicle=vehicles["ARM-01"], session=plenary)
+    published_ride(version=version, delegate=delegates["P2"], vehicle=vehicles["VAN-01"], session=plenary)
+    users = {
+        "organizer": UserRoleFactory(role="organizer").user,
+        "logistics": UserRoleFactory(role="logistics").user,
+        "liaison": UserRoleFactory(role="liaison", delegation=delegates["P1"].delegation).user,
+        "driver": UserRoleFactory(role="driver", vehicle=vehicles["ARM-01"]).user,
+    }
+    return SimpleNamespace(conference=conference, version=version, delegates=delegates, vehicles=vehicles, users=users)

@@ -17,6 +17,8 @@ from logistics.models import (
     StopPassenger,
     Trip,
     Vehicle,
+    Webhook,
+    WebhookEvent,
 )
 from logistics.run_reasons import trigger
 
@@ -127,6 +129,7 @@ class DriverFactory(factory.django.DjangoModelFactory):
         model = Driver
 
     conference = factory.SubFactory(ConferenceFactory)
+    code = factory.Sequence(lambda n: f"DRV-{n:03d}")
     name = factory.Sequence(lambda n: f"Driver {n}")
     phone = "+507 6000-0000"
 
@@ -303,3 +306,15 @@ def merged_changes(*changes: dict) -> dict:
     delegates = {key: entry for one in changes for key, entry in one["delegates"].items()}
     vehicles = {key: entry for one in changes for key, entry in one["vehicles"].items()}
     return {**changes[0], "delegates": delegates, "vehicles": vehicles, "summary": changes_summary(delegates, vehicles)}
+
+
+class WebhookFactory(factory.django.DjangoModelFactory):
+    """A webhook of the conference that takes every event (pass delegation= and events= for a delegation's)."""
+
+    class Meta:
+        model = Webhook
+
+    conference = factory.SubFactory(ConferenceFactory)
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/convoy/{n}")
+    events = factory.LazyFunction(lambda: list(WebhookEvent.values))
+    secret = factory.Sequence(lambda n: f"a-test-secret-of-webhook-{n:04d}")

@@ -44,6 +44,12 @@ class LegPreviousSerializer(serializers.Serializer):
     dropoff_at = LocalDateTime(allow_null=True)
 
 
+class LegFlightSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    scheduled_at = LocalDateTime()
+    expected_at = LocalDateTime(allow_null=True)
+
+
 class LegSerializer(serializers.Serializer):
     movement = serializers.CharField(source="movement.code", help_text="The movement's id in this version.")
     kind = serializers.CharField(source="movement.kind")
@@ -64,6 +70,13 @@ class LegSerializer(serializers.Serializer):
     vehicle = LegVehicleSerializer(allow_null=True)
     driver = LegDriverSerializer(allow_null=True)
     session = LegSessionSerializer(source="movement.session", allow_null=True, help_text="The session it serves.")
+    flight = LegFlightSerializer(
+        source="movement.flight",
+        allow_null=True,
+        default=None,
+        help_text="An airport pickup's or drop-off's flight: number, scheduled time, and the expected time if the "
+        "desk set one (null otherwise).",
+    )
     changed = serializers.SerializerMethodField(
         help_text="The published version changed this leg against the version before: added, moved, or unserved now."
     )

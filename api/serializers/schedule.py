@@ -4,7 +4,14 @@ from logistics.models import (
     ScheduleRun,
     Stop,
     Trip,
+    TripEventKind,
 )
+
+
+class PassengerFlightSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    scheduled_at = serializers.DateTimeField()
+    expected_at = serializers.DateTimeField(allow_null=True)
 
 
 class PassengerSerializer(serializers.Serializer):
@@ -13,6 +20,12 @@ class PassengerSerializer(serializers.Serializer):
     name = serializers.CharField(source="movement.delegate.full_name", allow_null=True, default=None)
     request = serializers.IntegerField(source="movement.request_id", allow_null=True)
     seats = serializers.IntegerField(source="movement.seats")
+    flight = PassengerFlightSerializer(
+        source="movement.flight",
+        allow_null=True,
+        default=None,
+        help_text="An airport pickup's or drop-off's flight: number, scheduled and expected time (null otherwise).",
+    )
 
 
 class StopSerializer(serializers.ModelSerializer):
@@ -39,10 +52,16 @@ class TripSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number")
     vehicle = serializers.SlugRelatedField(slug_field="callsign", read_only=True)
     stops = StopSerializer(many=True)
+    state = serializers.SerializerMethodField(
+        help_text="What its driver reported: acknowledged, started or finished (the furthest); null: nothing yet."
+    )
 
     class Meta:
         model = Trip
-        fields = ["id", "conference", "version", "code", "vehicle", "starts_at", "ends_at", "stops"]
+        fields = ["id", "conference", "version", "code", "vehicle", "starts_at", "ends_at", "state", "stops"]
+
+    def get_state(self, trip) -> serializers.ChoiceField(choices=TripEventKind.choices, allow_null=True):
+        return self.context.get("trip_states", {}).get(trip.pk)
 
 
 class CodedSerializer(serializers.Serializer):

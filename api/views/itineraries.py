@@ -5,12 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 
 from api.base import NOT_MODIFIED, ScopedView, conditional_response
-from api.calendars import itinerary_calendar
 from api.itineraries import published_itineraries
 from api.serializers import itineraries as its
 from conference.access import DELEGATION_DATA
 from conference.models import Conference
 from delegates.models import Delegate, Delegation
+from logistics.selectors.calendars import itinerary_calendar
 from logistics.selectors.itineraries import itinerary_legs
 from logistics.selectors.schedule import current_version
 

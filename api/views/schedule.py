@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +21,8 @@ from logistics.models import (
     Trip,
 )
 from logistics.run_reasons import trigger
+from logistics.selectors.airport import movement_flights
+from logistics.selectors.driving import trip_states
 from logistics.selectors.schedule import schedule_export
 from logistics.services.schedule import schedule_recompute_request
 
@@ -44,7 +48,23 @@ class TripViewMixin(ScopedView):
         passengers = StopPassenger.objects.select_related("movement__delegate").order_by("movement__code")
         stops = Stop.objects.select_related("venue").prefetch_related(Prefetch("passengers", queryset=passengers))
         trips = Trip.objects.filter(version__is_current=True).select_related("version__conference", "vehicle")
-        return self.scoped(trips.prefetch_related(Prefetch("stops", queryset=stops)))
+        return self.scoped(trips.prefetch_related(Prefetch("stops", queryset=stops.order_by("sequence"))))
+
+    def get_serializer(self, *args, **kwargs):
+        """With each trip's `state` (what its driver reported), read for the trips answered in one query, and the
+        flight of each airport pickup or drop-off."""
+        if args:
+            trips = list(args[0]) if kwargs.get("many") else [args[0]]
+            if kwargs.get("many"):
+                args = (trips, *args[1:])
+            kwargs["context"] = {**self.get_serializer_context(), "trip_states": trip_states(trips=trips)}
+            by_conference = defaultdict(list)
+            for trip in trips:
+                for stop in trip.stops.all():
+                    by_conference[trip.version.conference].extend(p.movement for p in stop.passengers.all())
+            for conference, movements in by_conference.items():
+                movement_flights(conference=conference, movements=movements)
+        return super().get_serializer(*args, **kwargs)
 
 
 class TripList(TripViewMixin, generics.ListAPIView):

@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from conference.access import DESK
-from conference.models import Conference
+from conference.models import Conference, Role
 from conference.selectors.conferences import conference_day, conference_now
 from desk.pages import conference_page, local_moment
 from desk.views.conferences import DASHBOARD_ROLES
@@ -19,5 +19,10 @@ def dashboard(request: HttpRequest, conference: Conference) -> HttpResponse:
     return render(
         request,
         "conference/dashboard.html",
-        {"conference": conference, "summary": summary, "desk": request.access.role in DESK},
+        {
+            "conference": conference,
+            "summary": summary,
+            "desk": request.access.role in DESK,
+            "user_is_organizer": request.access.role == Role.ORGANIZER,
+        },
     )

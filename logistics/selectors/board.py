@@ -17,6 +17,7 @@ from logistics.models import (
     Trip,
     Vehicle,
 )
+from logistics.selectors.airport import movement_flights
 from logistics.selectors.pins import conference_pins
 from logistics.selectors.schedule import current_version, scoped_movements, trips_filtered
 
@@ -80,11 +81,16 @@ def day_trips(
         "movement__delegate__delegation", "movement__request__delegation"
     ).order_by("action", "movement__delegate__family_name", "movement__code")
     stops = Stop.objects.select_related("venue").prefetch_related(Prefetch("passengers", queryset=passengers))
-    return list(
+    found = list(
         trips.select_related("vehicle")
         .prefetch_related(Prefetch("stops", queryset=stops.order_by("sequence")))
         .order_by("starts_at", "code")
     )
+    movement_flights(  # an airport pickup shows its flight
+        conference=conference,
+        movements=[p.movement for trip in found for stop in trip.stops.all() for p in stop.passengers.all()],
+    )
+    return found
 
 
 def board_vehicle_days(

@@ -4,10 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from conference.access import Access
+from conference.access import DESK, Access
 from conference.models import Conference, Role
 from conference.selectors.conferences import conference_day_bounds
 from logistics.models import (
+    DeskAlert,
     MovementKind,
     RequestStatus,
     ResourceRequest,
@@ -16,7 +17,9 @@ from logistics.models import (
     Vehicle,
     VehicleStatus,
 )
+from logistics.selectors.alerts import open_alerts
 from logistics.selectors.changes import PublishedChanges, published_changes
+from logistics.selectors.notifications import Outbox, outbox_summary
 from logistics.selectors.schedule import Leg, current_version, legs_of, scoped_movements
 
 
@@ -35,6 +38,8 @@ class Dashboard:
     pending_requests: list[ResourceRequest]
     last_run: ScheduleRun | None
     changes: PublishedChanges | None  # what the published version changed; None before a second one
+    outbox: Outbox | None  # what went out to the webhooks, and which fail (organizers only)
+    alerts: list[DeskAlert] | None  # open exceptions: no-shows, trips not acknowledged, silent vehicles (desk roles)
 
 
 UNSERVED_SHOWN = 100
@@ -86,4 +91,6 @@ def dashboard(*, access: Access, conference: Conference, day: date, at: datetime
         pending_requests=list(requests.order_by("window_start", "id")),
         last_run=last_run,
         changes=published_changes(access=access, conference=conference),
+        outbox=outbox_summary(access=access, conference=conference),
+        alerts=open_alerts(conference=conference) if access.role in DESK else None,
     )

@@ -65,8 +65,9 @@ def scoped_movements(*, access: Access, version: ScheduleVersion | None):
 
 
 def legs_of(movements) -> list[Leg]:
-    """The movements with their pickup and drop-off stops, vehicles and passengers' delegations: two queries."""
-    stops = StopPassenger.objects.select_related("stop__venue", "stop__trip__vehicle")
+    """The movements with their pickup and drop-off stops, vehicles, drivers and passengers' delegations: two
+    queries."""
+    stops = StopPassenger.objects.select_related("stop__venue", "stop__trip__vehicle__driver")
     legs = []
     for movement in movements.select_related(
         "delegate__delegation", "request__delegation", "from_venue", "to_venue", "session"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from conference.errors import Invalid, Refused
 from logistics.models import StatusOutcome, Vehicle, VehicleStatus, VehicleStatusEvent
 from logistics.run_reasons import trigger
+from logistics.services.notifications import notifications_for_vehicle_status
 from logistics.services.schedule import schedule_recompute_request
 
 S = VehicleStatus
@@ -97,6 +98,8 @@ def vehicle_status_report(
         )
         if not stale:
             _apply(vehicle, event)
+            if event.resulting_status != event.previous_status:
+                notifications_for_vehicle_status(vehicle=vehicle, event=event)
     return event, False
 
 

@@ -12,7 +12,9 @@ from conference.errors import Invalid
 from conference.models import Conference
 from delegates.models import Flight, FlightKind
 from delegates.selectors.flights import ConferenceFlight, conference_flights, flight_delegates, flight_shifts
+from logistics.models import WebhookEvent
 from logistics.run_reasons import trigger
+from logistics.services.notifications import notifications_for_flight, webhooks_listening
 from logistics.services.schedule import schedule_recompute_request
 from scheduling.reasons import local_iso
 
@@ -59,7 +61,12 @@ def flight_expected_set(
             expected_at=local_iso(expected_at or flight.scheduled_at, conference.zone),
         )
         schedule_recompute_request(conference_id=conference.pk, trigger=changed, user=user)
-    return dataclasses.replace(flight, expected_at=expected_at)
+        now = dataclasses.replace(flight, expected_at=expected_at)
+        if webhooks_listening(conference=conference, event=WebhookEvent.FLIGHT_CHANGED):
+            on_board = flight_delegates(conference=conference, day=flight.date, kind=flight.kind, number=flight.number)
+            on_it = on_board.get((flight.number, flight.date, flight.kind), [])
+            notifications_for_flight(conference=conference, flight=now, delegates=on_it)
+    return now
 
 
 def flight_find(*, conference: Conference, number: str, day: date, kind: str | None = None) -> ConferenceFlight:

@@ -30,6 +30,11 @@ from logistics.models import (
 )
 from logistics.run_reasons import ENDINGS, ending, ending_english, trigger
 from logistics.scheduler_adapter import scheduling_problem, version_make_current, version_write
+from logistics.services.notifications import (
+    notifications_email_for_version,
+    notifications_for_run,
+    notifications_for_version,
+)
 from scheduling.planner import Prepared, assemble, check_counters, counters, solve_day
 from scheduling.reasons import Reason, reason_english
 from scheduling.replan import frozen_changes
@@ -255,6 +260,8 @@ def schedule_publish(*, run_id: int, results: list[dict], prepared: Prepared | N
                 _finish(run, RunStatus.SUPERSEDED, findings=[ending("newer_run_published")])
                 return _reload(run)
             version_make_current(version=version)
+            notifications_for_version(version=version)  # the outbox, in the publishing transaction
+            notifications_email_for_version(version=version)
             _finish(run, RunStatus.SUCCEEDED, metrics={**schedule.metrics, "version": version.number})
     except Exception as exc:
         logger.exception("publishing run %s failed", run_id)
@@ -320,15 +327,17 @@ def _finish(
     run: ScheduleRun, status: str, *, metrics: dict | None = None, findings: list[dict] = (), error: str = ""
 ) -> None:
     """`findings`: why the run published nothing, as codes (also kept in English in `error`, beside the text of an
-    exception)."""
-    ScheduleRun.objects.filter(pk=run.pk).update(
-        status=status,
-        finished_at=timezone.now(),
-        progress=100 if status == RunStatus.SUCCEEDED else F("progress"),
-        metrics=metrics or {},
-        findings=list(findings),
-        error=error or _english(findings),
-    )
+    exception). Webhooks hear of the ending (`run.finished`) in the same transaction."""
+    with transaction.atomic():
+        ScheduleRun.objects.filter(pk=run.pk).update(
+            status=status,
+            finished_at=timezone.now(),
+            progress=100 if status == RunStatus.SUCCEEDED else F("progress"),
+            metrics=metrics or {},
+            findings=list(findings),
+            error=error or _english(findings),
+        )
+        notifications_for_run(run=ScheduleRun.objects.select_related("conference").get(pk=run.pk))
 
 
 def _reload(run: ScheduleRun) -> ScheduleRun:

@@ -96,6 +96,7 @@ PATH_KINDS = {
     "trips": "trip",
     "runs": "run",
     "requests": "request",
+    "webhooks": "webhook",
 }
 QUERY_KINDS = {
     "conference": "conference",
@@ -136,7 +137,7 @@ def demo(django_db_setup, django_db_blocker):
     from logistics.models import ScheduleVersion
     from logistics.services.imports import scenario_folder_files, scenario_import
     from logistics.services.users import api_token_for
-    from tests.factories import ResourceRequestFactory, UserRoleFactory
+    from tests.factories import ResourceRequestFactory, UserRoleFactory, WebhookFactory
 
     # the autouse fixtures of tests/conftest.py are function-scoped: this one sets tasks to run in-process itself
     with django_db_blocker.unblock(), override_settings(CELERY_TASK_ALWAYS_EAGER=True):
@@ -162,6 +163,8 @@ def demo(django_db_setup, django_db_blocker):
                 seats=2,
                 **window,
             )
+            # nothing is delivered to it: what the fuzzer writes is rolled back, never committed
+            WebhookFactory(conference=panama.conference, url="http://127.0.0.1:9/nobody")
             users = {
                 "organizer": UserRoleFactory(role="organizer", user__password=None).user,
                 "liaison": UserRoleFactory(role="liaison", delegation=panama, user__password=None).user,
@@ -177,7 +180,7 @@ def known_rows(demo):
     """What exists, read for each operation's test (the same each time: every test's writes are rolled back)."""
     from conference.models import Session, Venue
     from delegates.models import Delegate, Delegation
-    from logistics.models import ResourceRequest, ScheduleRun, Trip, Vehicle
+    from logistics.models import ResourceRequest, ScheduleRun, Trip, Vehicle, Webhook
 
     venues = list(Venue.objects.order_by("code").values_list("code", "kind"))
     KNOWN.update(
@@ -191,6 +194,7 @@ def known_rows(demo):
         trip=list(Trip.objects.order_by("pk").values_list("pk", flat=True)[:20]),
         run=list(ScheduleRun.objects.order_by("pk").values_list("pk", flat=True)),
         request=list(ResourceRequest.objects.order_by("pk").values_list("pk", flat=True)),
+        webhook=list(Webhook.objects.order_by("pk").values_list("pk", flat=True)),
         search=["Luis", "villa", "DEMO-001"],
         day=["2026-12-14", "2026-12-15"],
         moment=["2026-12-14T08:00:00-05:00", "2026-12-14T18:00:00Z", "2026-12-15T12:00:00Z"],
@@ -281,6 +285,12 @@ BODIES = {
         "window_end": "2026-12-14T11:00:00-05:00",
     },
     "POST /api/v1/vehicles/{callsign}/status": {"event_id": "edge-1", "status": "en_route"},
+    "POST /api/v1/webhooks": {
+        "conference": "DEMO26",
+        "url": "https://hooks.example.org/convoy",
+        "events": ["itinerary.changed", "run.finished"],
+        "delegation": "PA",
+    },
 }
 
 

@@ -4,6 +4,7 @@ from icalendar import Calendar
 
 from logistics.models import ScheduleVersion
 from logistics.services.fleet import vehicle_status_report
+from logistics.services.imports import scenario_import
 from logistics.services.schedule import schedule_recompute
 from scheduling.reasons import Reason
 from tests.factories import (
@@ -184,3 +185,40 @@ def test_after_a_session_moves_every_leg_to_and_from_it_is_marked_changed(db, sm
         before = datetime.fromisoformat(leg["previous"]["pickup_at"])
         assert datetime.fromisoformat(leg["pickup_at"]) - before == timedelta(hours=2)
         assert leg["previous"]["pickup_at"].endswith("-05:00")
+
+
+# Drivers from drivers.csv
+
+
+def test_each_leg_names_its_imported_driver(driven, api_client):
+    client = api_client(driven.users["organizer"])
+    legs = client.get("/api/v1/delegates/P1/itinerary", {"conference": "TEST26"}).json()["movements"]
+    assert [leg["driver"] for leg in legs] == [{"name": "Luis Barrios", "phone": "+507 6000-1111"}]
+    legs = client.get("/api/v1/delegates/P2/itinerary", {"conference": "TEST26"}).json()["movements"]
+    assert [leg["driver"] for leg in legs] == [{"name": "Ana Mendoza", "phone": "+507 6000-2222"}]
+    calendar = client.get("/api/v1/delegates/P1/itinerary.ics", {"conference": "TEST26"})
+    assert (
+        "Driver: Luis Barrios, +507 6000-1111" in Calendar.from_ical(calendar.content).walk("VEVENT")[0]["DESCRIPTION"]
+    )
+
+
+def test_a_liaison_sees_the_drivers_of_its_delegations_legs_only(driven, api_client):
+    client = api_client(driven.users["liaison"])
+    body = client.get("/api/v1/delegations/PA/itinerary").json()
+    drivers = [leg["driver"] for delegate in body["delegates"] for leg in delegate["movements"]]
+    assert drivers == [{"name": "Luis Barrios", "phone": "+507 6000-1111"}]
+    assert client.get("/api/v1/delegates/P2/itinerary").status_code == 404
+    assert client.get("/api/v1/delegations/US/itinerary").status_code == 404
+
+
+def test_a_changed_driver_phone_shows_in_the_cached_itinerary(driven, api_client):
+    client = api_client(driven.users["organizer"])
+    url = "/api/v1/delegates/P1/itinerary"
+    assert client.get(url, {"conference": "TEST26"}).json()["movements"][0]["driver"]["phone"] == "+507 6000-1111"
+    report = scenario_import(
+        files={"drivers.csv": b"code,name,phone\nDRV-1,Luis Barrios,+507 6000-3333\n"},
+        conference=driven.conference,
+        recompute=False,
+    )
+    assert report.ok, report.as_text()
+    assert client.get(url, {"conference": "TEST26"}).json()["movements"][0]["driver"]["phone"] == "+507 6000-3333"

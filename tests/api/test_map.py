@@ -474,3 +474,17 @@ def test_routes_follow_the_roads_when_a_routing_service_is_configured(world, api
     assert not any(r["properties"]["roads"] for r in straight)
     assert len(seen["paths"]) == asked + 1  # one failure, then the rest of the answer is drawn straight
     _road_line.cache_clear()
+
+
+# Drivers from drivers.csv
+
+
+def test_the_vehicles_carry_their_imported_drivers_name_and_phone(driven, api_client):
+    url = "/api/v1/conferences/TEST26/map/vehicles"
+    features = _features(api_client(driven.users["logistics"]).get(url), "callsign")
+    assert {callsign: (f["properties"]["driver"], f["properties"]["phone"]) for callsign, f in features.items()} == {
+        "ARM-01": ("Luis Barrios", "+507 6000-1111"),
+        "VAN-01": ("Ana Mendoza", "+507 6000-2222"),
+    }
+    own = _features(api_client(driven.users["driver"]).get(url), "callsign")
+    assert list(own) == ["ARM-01"] and own["ARM-01"]["properties"]["driver"] == "Luis Barrios"

@@ -6,6 +6,7 @@ from logistics.services.fleet import vehicle_status_report
 from tests.factories import (
     DelegateFactory,
     DelegationFactory,
+    DriverFactory,
     ResourceRequestFactory,
     ScheduleRunFactory,
     SessionFactory,
@@ -46,6 +47,7 @@ def _grow(world, n: int, start: int = 0) -> None:
         delegation = DelegationFactory(conference=conference)
         delegate = DelegateFactory(conference=conference, delegation=world.own.delegation)
         vehicle = VehicleFactory(conference=conference, depot=world.own.vehicle.depot)
+        DriverFactory(conference=conference, vehicle=vehicle)  # legs, vehicles and the map show it: no query more
         published_ride(version=version, delegate=delegate, vehicle=vehicle, session=world.session)
         published_ride(version=version, delegate=world.own.delegate, vehicle=vehicle)
         ResourceRequestFactory(conference=conference, delegation=delegation)

@@ -56,9 +56,27 @@ MATRIX = [
     ("GET", "vehicles/VAN-01/status", _, (401, 403, 200, 200, 404, 403, 200)),
     ("POST", "vehicles/ARM-01/status", "status", (401, 403, 201, 201, 201, 403, 403)),
     ("POST", "vehicles/VAN-01/status", "status", (401, 403, 201, 201, 404, 403, 403)),
+    ("GET", "vehicles/ARM-01/day", _, (401, 403, 200, 200, 200, 403, 200)),
+    ("GET", "vehicles/VAN-01/day", _, (401, 403, 200, 200, 404, 403, 200)),
     ("GET", "trips/", _, (401, 403, 200, 200, 200, 403, 200)),
     ("GET", "trips/{own_trip}", _, (401, 403, 200, 200, 200, 403, 200)),
     ("GET", "trips/{other_trip}", _, (401, 403, 200, 200, 404, 403, 200)),
+    ("POST", "trips/{own_trip}/ack", {"event_id": "matrix-ack"}, (401, 403, 201, 201, 201, 403, 403)),
+    ("POST", "trips/{other_trip}/ack", {"event_id": "matrix-ack"}, (401, 403, 201, 201, 404, 403, 403)),
+    ("POST", "trips/{own_trip}/start", {"event_id": "matrix-start"}, (401, 403, 201, 201, 201, 403, 403)),
+    ("POST", "trips/{own_trip}/finish", {"event_id": "matrix-finish"}, (401, 403, 201, 201, 201, 403, 403)),
+    (
+        "POST",
+        "trips/{own_trip}/stops/1/passengers/PA-1",
+        {"event_id": "matrix-board", "status": "boarded"},
+        (401, 403, 201, 201, 201, 403, 403),
+    ),
+    (
+        "POST",
+        "trips/{other_trip}/stops/1/passengers/CR-1",
+        {"event_id": "matrix-board", "status": "no_show"},
+        (401, 403, 201, 201, 404, 403, 403),
+    ),
     ("GET", "runs/", _, (401, 403, 200, 200, 403, 403, 200)),
     ("GET", "runs/{run}", _, (401, 403, 200, 200, 403, 403, 200)),
     ("GET", "requests/", _, (401, 403, 200, 403, 403, 200, 200)),
@@ -69,6 +87,13 @@ MATRIX = [
     ("POST", "requests/{other_request}/cancel", {}, (401, 403, 200, 403, 403, 404, 403)),
     ("POST", "requests/{own_request}/approve", {}, (401, 403, 200, 403, 403, 403, 403)),
     ("POST", "requests/{own_request}/reject", {"reason": "No interpreter free"}, (401, 403, 200, 403, 403, 403, 403)),
+    ("GET", "webhooks", _, (401, 403, 200, 403, 403, 403, 403)),
+    ("POST", "webhooks", "webhook", (401, 403, 201, 403, 403, 403, 403)),
+    # a webhook of the liaison's own delegation: still the organizers' alone
+    ("GET", "webhooks/{webhook}", _, (401, 403, 200, 403, 403, 403, 403)),
+    ("PATCH", "webhooks/{webhook}", {"active": False}, (401, 403, 200, 403, 403, 403, 403)),
+    ("DELETE", "webhooks/{webhook}", _, (401, 403, 204, 403, 403, 403, 403)),
+    ("GET", "webhooks/{webhook}/deliveries", _, (401, 403, 200, 403, 403, 403, 403)),
 ]
 
 CASES = [
@@ -90,6 +115,8 @@ def _body(body, world):
         }
     if body == "pin":
         return {"movement": _ride(world), "vehicle": "ARM-01"}
+    if body == "webhook":
+        return {"conference": "CASC", "url": "https://hooks.example.org/convoy", "events": ["run.finished"]}
     return body
 
 
@@ -102,6 +129,7 @@ def _path(path: str, world) -> str:
         own_request=world.own.request.pk,
         other_request=world.other.request.pk,
         pin=_pin(world).pk if "{pin}" in path else None,
+        webhook=_webhook(world).pk if "{webhook}" in path else None,
     )
 
 
@@ -113,6 +141,12 @@ def _pin(world):
     from logistics.services.pins import pin_create
 
     return pin_create(conference=world.conference, movement=_ride(world), vehicle="ARM-01")
+
+
+def _webhook(world):
+    from tests.factories import WebhookFactory
+
+    return WebhookFactory(conference=world.conference, delegation=world.own.delegation, events=["itinerary.changed"])
 
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "expected"), CASES)

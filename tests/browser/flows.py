@@ -97,3 +97,33 @@ def approve_request(page: Page, code: str, pk: int) -> None:
     open_requests(page, code)
     page.locator(f"#request-{pk}").get_by_role("button", name="Approve").click()
     page.wait_for_load_state()
+
+
+# the driver's phone (desk/views/driving.py)
+
+
+def open_driver(page: Page, code: str, day: str | None = None, vehicle: str | None = None) -> None:
+    query = "&".join(f"{key}={value}" for key, value in (("day", day), ("vehicle", vehicle)) if value)
+    page.goto(f"/c/{code}/driver/" + (f"?{query}" if query else ""))
+
+
+def trip_card(page: Page, trip_id: int):
+    return page.locator(f"#trip-{trip_id}")
+
+
+def tap_trip(page: Page, trip_id: int, label: str) -> None:
+    """Tap a trip's button by its label (Acknowledge, Trip started, Trip finished) and wait for the page again."""
+    with page.expect_navigation():
+        trip_card(page, trip_id).get_by_role("button", name=label, exact=True).click()
+    page.wait_for_load_state()
+
+
+def rider(page: Page, trip_id: int, sequence: int, external_id: str):
+    return page.locator(f"#rider-{trip_id}-{sequence}-{external_id}")
+
+
+def tap_passenger(page: Page, trip_id: int, sequence: int, external_id: str, label: str) -> None:
+    """Tap Boarded or No-show for a passenger who boards at the stop, and wait for the page again."""
+    with page.expect_navigation():
+        rider(page, trip_id, sequence, external_id).get_by_role("button", name=label, exact=True).click()
+    page.wait_for_load_state()

@@ -12,6 +12,7 @@ from tests.factories import (
     MORNING,
     ConferenceFactory,
     DelegateFactory,
+    DriverFactory,
     ScheduleRunFactory,
     ScheduleVersionFactory,
     VehicleFactory,
@@ -196,6 +197,7 @@ def _grow(world, n):
     for _ in range(n):
         delegate = DelegateFactory(conference=world.conference, delegation=world.own.delegation)
         vehicle = VehicleFactory(conference=world.conference, depot=world.own.vehicle.depot)
+        DriverFactory(conference=world.conference, vehicle=vehicle)  # the board shows it: no query more
         published_ride(version=world.version, delegate=delegate, vehicle=vehicle, session=world.session)
         published_ride(version=world.version, delegate=delegate, vehicle=world.own.vehicle)
         ScheduleRunFactory(conference=world.conference)
@@ -254,3 +256,21 @@ def test_a_driver_sees_the_changes_its_vehicle_carries(world, client):
     page = response.content.decode()
     assert "1 delegate with a significant change" in page
     assert [leg.passenger for leg in response.context["changes"].legs] == ["PA-1"]
+
+
+# --- drivers from drivers.csv ---
+
+
+@pytest.mark.parametrize("role", ["organizer", "driver"])
+def test_the_run_sheet_shows_the_imported_driver_phone_and_shift(driven, client, role):
+    page = _get(client, driven.users[role], f"/c/TEST26/runsheet/ARM-01/{DAY}/").content.decode()
+    assert "Luis Barrios" in page and '<a href="tel:+507 6000-1111">+507 6000-1111</a>' in page
+    assert "Shift Mon 7 Dec 06:00\u2013Mon 7 Dec 18:00" in page  # the conference's time zone
+
+
+def test_the_board_shows_each_vehicles_imported_driver(driven, client):
+    page = _get(client, driven.users["organizer"], f"/c/TEST26/board/?day={DAY}").content.decode()
+    assert "Luis Barrios" in page and 'href="tel:+507 6000-1111"' in page
+    assert "Ana Mendoza" in page and 'href="tel:+507 6000-2222"' in page
+    own = _get(client, driven.users["driver"], f"/c/TEST26/board/?day={DAY}").content.decode()
+    assert "Luis Barrios" in own and "Ana Mendoza" not in own  # a driver sees its own vehicle

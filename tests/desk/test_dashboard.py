@@ -1,11 +1,14 @@
 """The conference list and the dashboard: roles, scope, what it shows, and its query count."""
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from logistics.models import Notification, Webhook
 from logistics.run_reasons import trigger
 from tests.factories import (
     MORNING,
@@ -253,3 +256,46 @@ def test_dashboard_without_recorded_changes_shows_none(world, client):
     response = _page(client, world.users["organizer"])
     assert response.context["summary"].changes is None
     assert 'id="changes"' not in response.content.decode()
+
+
+def test_dashboard_tells_organizers_what_went_out_and_which_webhooks_fail(world, client):
+
+    def hook(**given):
+        return Webhook.objects.create(
+            conference=world.conference,
+            url="https://example.org/hook",
+            events=["run.finished"],
+            secret="s" * 20,
+            **given,
+        )
+
+    healthy = hook()
+    failing = hook(failing_since=timezone.now() - timedelta(hours=3))
+    disabled = hook(active=False, disabled_at=timezone.now() - timedelta(hours=1))
+    for status, receiver in [
+        ("delivered", healthy),
+        ("delivered", healthy),
+        ("pending", failing),
+        ("gave_up", disabled),
+    ]:
+        Notification.objects.create(
+            conference=world.conference,
+            channel="webhook",
+            webhook=receiver,
+            event="run.finished",
+            delivery_id=uuid.uuid4(),
+            status=status,
+            due_at=timezone.now(),
+        )
+    page = _page(client, world.users["organizer"]).content.decode()
+    assert 'id="notifications"' in page
+    assert "Last 24 hours: 2 delivered, 1 waiting, 1 given up." in page
+    assert f"Webhook {failing.pk} (https://example.org/hook) has failed since" in page and "1 waiting" in page
+    assert f"Webhook {disabled.pk} (https://example.org/hook) was disabled on" in page
+    assert f"Webhook {healthy.pk} " not in page
+    for role in ("logistics", "liaison"):
+        assert 'id="notifications"' not in _page(client, world.users[role]).content.decode()
+
+
+def test_dashboard_has_no_webhook_card_without_webhooks(world, client):
+    assert 'id="notifications"' not in _page(client, world.users["organizer"]).content.decode()

@@ -11,6 +11,7 @@ from tests.factories import (
     ConferenceFactory,
     DelegateFactory,
     DelegationFactory,
+    DriverFactory,
     HotelFactory,
     SessionFactory,
     VehicleFactory,
@@ -206,6 +207,7 @@ def _grow(world, n: int) -> None:
     for _ in range(n):
         delegate = DelegateFactory(conference=conference, delegation=world.own.delegation)
         vehicle = VehicleFactory(conference=conference, depot=world.own.vehicle.depot)
+        DriverFactory(conference=conference, vehicle=vehicle)  # each leg shows its driver: no query more
         session = SessionFactory(conference=conference, venue=world.session.venue)
         published_ride(version=version, delegate=delegate, vehicle=vehicle, session=world.session)
         published_ride(version=version, delegate=world.own.delegate, vehicle=vehicle, session=session)
@@ -239,3 +241,23 @@ def test_an_unchanged_leg_has_no_badge(client, world):
     world.version.save()
     _as(client, world, "organizer")
     assert "change-badge" not in _rows(client.get(_page("CR-1")))
+
+
+# --- drivers from drivers.csv ---
+
+
+@pytest.mark.parametrize("role", ["organizer", "liaison"])
+def test_the_itinerary_shows_the_imported_driver_with_a_phone_link(driven, client, role):
+    client.force_login(driven.users[role])
+    for query in ("", "?print=1"):
+        page = client.get(_page("P1", "TEST26") + query).content.decode()
+        assert "ARM-01" in page and "Luis Barrios" in page
+        assert '<a href="tel:+507 6000-1111">+507 6000-1111</a>' in page
+        assert "Ana Mendoza" not in page  # the other delegation's leg, in another vehicle
+
+
+def test_a_liaison_sees_no_other_delegations_driver(driven, client):
+    client.force_login(driven.users["liaison"])
+    assert client.get(_page("P2", "TEST26")).status_code == 404
+    client.force_login(driven.users["organizer"])
+    assert "Ana Mendoza" in client.get(_page("P2", "TEST26")).content.decode()

@@ -186,3 +186,16 @@ def test_fleet_page_queries_do_not_grow_with_the_fleet(client, world):
         page = client.get(fleet_url()).content.decode()
     assert page.count('class="card vehicle') == 8
     assert len(many) == len(few)
+
+
+# --- drivers from drivers.csv ---
+
+
+def test_the_fleet_page_shows_the_imported_drivers(client, driven):
+    client.force_login(driven.users["logistics"])
+    page = client.get(fleet_url("TEST26")).content.decode()
+    assert "Luis Barrios" in page and 'href="tel:+507 6000-1111"' in page
+    assert "Ana Mendoza" in page and 'href="tel:+507 6000-2222"' in page
+    client.force_login(driven.users["driver"])
+    own = client.get(fleet_url("TEST26")).content.decode()
+    assert "Luis Barrios" in own and "Ana Mendoza" not in own

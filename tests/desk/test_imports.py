@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from conference.models import Conference
 from delegates.models import Delegate
+from logistics.models import Driver
 from tests.factories import UserFactory
-from tests.logistics.import_files import VALID, replace_line
+from tests.logistics.import_files import DRIVERS, VALID, replace_line
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +203,23 @@ def test_the_upload_is_still_checked_for_its_csrf_token(organizer):
     client.force_login(organizer)
     assert client.post(reverse("import"), uploads(VALID)).status_code == 403
     assert Delegate.objects.count() == 0
+
+
+def test_the_page_takes_drivers_csv_after_vehicles_csv(client, organizer):
+    client.force_login(organizer)
+    page = client.get(reverse("import")).content.decode()
+    assert page.index('id="id_vehicles.csv"') < page.index('id="id_drivers.csv"') < page.index('id="id_attendance.csv"')
+    response = client.post(reverse("import"), uploads({**VALID, "drivers.csv": DRIVERS}))
+    assert response.status_code == 200
+    assert '<td>drivers.csv</td><td class="num">3</td>' in response.content.decode()
+    assert Driver.objects.get(code="DRV-1").vehicle.callsign == "ARM-01"
+
+    two = "code,name,vehicle\nDRV-1,Luis Barrios,VAN-01\nDRV-2,Ana Mendoza,VAN-01\n"
+    response = client.post(
+        reverse("import"),
+        {"conference": Driver.objects.get(code="DRV-1").conference_id, **uploads({"drivers.csv": two})},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "vehicle `VAN-01` is named for two drivers: `DRV-2` (Ana Mendoza) here and `DRV-1` (Luis Barrios)" in page
+    assert Driver.objects.get(code="DRV-1").vehicle.callsign == "ARM-01"

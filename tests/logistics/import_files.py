@@ -48,3 +48,12 @@ def replace_line(file_name: str, old: str, new: str) -> str:
     text = VALID[file_name]
     assert old in text, f"{old!r} not in {file_name}"
     return text.replace(old, new)
+
+
+# drivers.csv: ARM-01's driver has a day shift, VAN-01's none, and one driver has no vehicle.
+DRIVERS = (
+    "code,name,phone,email,languages,vehicle,shift_from,shift_until\n"
+    "DRV-1,Luis Barrios,+507 6000-1111,luis@motorpool.example.org,es en,ARM-01,2026-12-07T06:00,2026-12-07T18:00\n"
+    "DRV-2,Ana Mendoza,+507 6000-2222,,es,VAN-01,,\n"
+    "DRV-3,Pedro Solís,,,,,,\n"
+)

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from scheduling.model import Event, Ride
 from scheduling.movements import derive_movements
+from scheduling.planner import plan
 from tests.scheduling.builders import EVENING, PLENARY, SAME_VENUE, WORKSHOP, at, car, person, ride, scenario
 
 
@@ -131,3 +132,14 @@ def test_a_request_too_short_for_the_drive_is_listed_and_kept():
     kept = movements[0]
     assert kept.earliest_pickup == at(7, 14) and kept.latest_pickup == at(7, 14)
     assert kept.earliest_pickup < kept.latest_dropoff and kept.earliest_dropoff <= kept.latest_dropoff
+
+
+def test_a_movement_the_desk_cancelled_stays_listed_and_is_not_routed():
+    world = scenario([person("P1")], [car("VAN-01")], attendance={"P1": [PLENARY.code]})
+    world.cancelled = frozenset({f"P1#hotel:{PLENARY.code}"})
+    movements, unserved = derive_movements(world)
+    assert f"P1#hotel:{PLENARY.code}" in {m.id for m in movements}
+    assert [(u.movement, u.reason.code) for u in unserved] == [(f"P1#hotel:{PLENARY.code}", "cancelled_by_desk")]
+    schedule = plan(world)
+    riding = {m for trip in schedule.trips for stop in trip.stops for m in stop.board}
+    assert f"P1#to:{PLENARY.code}" in riding and f"P1#hotel:{PLENARY.code}" not in riding

@@ -23,7 +23,8 @@ def _at_least_one(raw: str) -> int:
 class Command(BaseCommand):
     help = (
         "Import a scenario folder of CSV files (conference.csv, venues.csv, delegations.csv, delegates.csv, "
-        "sessions.csv, attendance.csv, vehicles.csv; any subset). All or nothing: any bad row imports nothing."
+        "sessions.csv, attendance.csv, vehicles.csv, drivers.csv; any subset). All or nothing: any bad row imports "
+        "nothing."
     )
 
     def add_arguments(self, parser):

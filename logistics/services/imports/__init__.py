@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from conference.models import Conference, Session, Venue
 from delegates.models import Attendance, Delegate, Delegation
 from delegates.selectors.attendance import attendance_warnings
-from logistics.models import Vehicle
+from logistics.models import Driver, Vehicle
 from logistics.run_reasons import trigger
 from logistics.services.imports.cells import CellError
 from logistics.services.imports.tables import (
@@ -40,6 +40,7 @@ MODELS: dict[str, type[models.Model]] = {
     "sessions.csv": Session,
     "delegates.csv": Delegate,
     "vehicles.csv": Vehicle,
+    "drivers.csv": Driver,
 }
 KEY_FIELDS = {
     "venues.csv": "code",
@@ -328,6 +329,7 @@ def _checked_tables(
             tables[name] = Table(specs[name], readable=False)
     report.add_errors(_reference_errors(tables, conference, max_errors=max_errors, prune=prune))
     report.add_errors(_dedicated_vehicle_errors(tables, conference, max_errors=max_errors, prune=prune))
+    report.add_errors(_driver_errors(tables, conference, max_errors=max_errors))
     if report.error_count:
         return None
     return conference, conference_row, tables
@@ -527,6 +529,77 @@ def _armour(
     return armour
 
 
+TWO_DRIVERS_IN_FILE = gettext_lazy(
+    "vehicle `%(vehicle)s` is named for two drivers: `%(driver)s` (%(name)s) here and `%(other)s` (%(other_name)s) "
+    "on row %(first)s; a vehicle has one driver"
+)
+TWO_DRIVERS_STORED = gettext_lazy(
+    "vehicle `%(vehicle)s` is already driven by `%(other)s` (%(other_name)s), whom this file does not give another "
+    "vehicle; a vehicle has one driver: name another vehicle for `%(driver)s` (%(name)s), or add a row for "
+    "`%(other)s` with another vehicle or none"
+)
+SHIFT_AGAINST_STORED = gettext_lazy(
+    "the shift would end before it starts: the driver's stored %(column)s is %(time)s; "
+    "give shift_from and shift_until together"
+)
+
+
+def _driver_errors(tables: dict[str, Table], conference: Conference | None, *, max_errors: int) -> ErrorLog:
+    """A vehicle has one driver, and a shift ends after it starts, once the import is written: two rows of
+    drivers.csv naming one vehicle are refused, and so is a row naming a vehicle a stored driver drives whom the file
+    does not re-assign; a file with one of the shift columns is checked against the other, stored, bound. An unknown
+    callsign is `_reference_errors`' to report."""
+    errors = ErrorLog(max_errors)
+    drivers = tables.get("drivers.csv")
+    if drivers is None or not drivers.readable:
+        return errors
+    if "vehicle" in drivers.present:
+        in_file = {row["code"] for row in drivers.rows} | {key for (key,) in drivers.refused_keys}
+        holders: dict[str, tuple[str, str]] = {}  # a callsign's stored driver that keeps it
+        if conference is not None:
+            stored = Driver.objects.filter(vehicle__conference=conference).values_list(
+                "code", "name", "vehicle__callsign", "conference_id"
+            )
+            for code, name, callsign, conference_id in stored:
+                if conference_id != conference.pk or code not in in_file:  # in the file: it gets the file's vehicle
+                    holders[callsign] = (code, name)
+        first_of: dict[str, dict] = {}
+        for row in drivers.rows:
+            callsign = row["vehicle"]
+            if not callsign:
+                continue
+            params = {"vehicle": callsign, "driver": row["code"], "name": row["name"]}
+            first = first_of.setdefault(callsign, row)
+            if first is not row:
+                params |= {"other": first["code"], "other_name": first["name"], "first": first["_row"]}
+                errors.add(drivers.spec.name, row["_row"], "vehicle", CellError(TWO_DRIVERS_IN_FILE, params))
+            elif callsign in holders:
+                other, other_name = holders[callsign]
+                params |= {"other": other, "other_name": other_name}
+                errors.add(drivers.spec.name, row["_row"], "vehicle", CellError(TWO_DRIVERS_STORED, params))
+    bounds = [name for name in ("shift_from", "shift_until") if name in drivers.present]
+    if conference is not None and len(bounds) == 1:  # the other bound is the stored one
+        given = bounds[0]
+        other = "shift_until" if given == "shift_from" else "shift_from"
+        stored_bound = dict(
+            Driver.objects.filter(conference=conference, **{f"{other}__isnull": False}).values_list("code", other)
+        )
+        for row in drivers.rows:
+            value, bound = row[given], stored_bound.get(row["code"])
+            if value is None or bound is None:
+                continue
+            starts, ends = (value, bound) if given == "shift_from" else (bound, value)
+            if ends <= starts:
+                time = conference.local(bound).strftime("%Y-%m-%dT%H:%M")
+                errors.add(
+                    drivers.spec.name,
+                    row["_row"],
+                    given,
+                    CellError(SHIFT_AGAINST_STORED, {"column": other, "time": time}),
+                )
+    return errors
+
+
 CONFERENCE_FIELDS = ("name", "timezone", "start_date", "end_date", "freeze_minutes")  # freeze_minutes: optional
 
 
@@ -547,7 +620,9 @@ def _write(
     ids: dict[str, dict] = {}
     for name in FILE_ORDER[1:-1]:
         if name in tables:
-            report.counts[name] = _upsert(MODELS[name], conference, tables[name], ids)
+            # a driver's vehicle may pass to another driver in one import: it is let go of first
+            released = "vehicle_id" if name == "drivers.csv" else None
+            report.counts[name] = _upsert(MODELS[name], conference, tables[name], ids, released=released)
         if name == "delegates.csv" and name in tables:
             _delegates_not_in_file(report, conference, tables[name], prune=prune)
         if name in KEY_FIELDS:
@@ -592,23 +667,38 @@ def _field_values(table: Table, row: dict, ids: dict[str, dict]) -> dict:
     return values
 
 
-def _upsert(model: type[models.Model], conference: Conference, table: Table, ids: dict[str, dict]) -> FileCounts:
+def _upsert(
+    model: type[models.Model],
+    conference: Conference,
+    table: Table,
+    ids: dict[str, dict],
+    *,
+    released: str | None = None,
+) -> FileCounts:
+    """Create and update the file's rows by key. `released`: a unique field (a one-to-one) that the rows may pass
+    from one to another; the stored rows whose value changes are cleared of it first, so that no write finds the
+    value still held."""
     key_field = table.spec.key[0]
     existing = {getattr(obj, key_field): obj for obj in model.objects.filter(conference=conference)}
     counts = FileCounts()
-    to_create, to_update, changed_fields = [], [], set()
+    to_create, to_update, changed_fields, letting_go = [], [], set(), []
     for row in table.rows:
         values = _field_values(table, row, ids)
         instance = existing.get(row[key_field])
         if instance is None:
             to_create.append(model(conference=conference, **{key_field: row[key_field]}, **values))
             continue
+        held = getattr(instance, released) if released else None
         changed = _apply(instance, values)
         if changed:
             to_update.append(instance)
             changed_fields.update(changed)
+            if held is not None and released in changed:
+                letting_go.append(instance.pk)
         else:
             counts.unchanged += 1
+    for start in range(0, len(letting_go), 500):
+        model.objects.filter(pk__in=letting_go[start : start + 500]).update(**{released: None})
     model.objects.bulk_create(to_create, batch_size=500)
     if to_update:
         model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=500)

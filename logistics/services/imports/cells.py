@@ -46,6 +46,7 @@ FALSE_WORDS = {"no", "false", "0"}
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 COUNTRY_PATTERN = re.compile(r"^[A-Z]{2}$")
 WHOLE_NUMBER_PATTERN = re.compile(r"^[+-]?[0-9]+$")
+LANGUAGE_CODE_PATTERN = re.compile(r"^[a-z]{2,3}$")
 
 
 def text(max_length: int):
@@ -158,6 +159,34 @@ def email(raw: str) -> str:
     except ValidationError:
         raise CellError(gettext_lazy("`%(value)s` is not an e-mail address"), {"value": raw}) from None
     return raw
+
+
+def languages(max_length: int):
+    """Language codes separated by spaces (`es en`), each two or three lowercase letters; kept once each, in the
+    order given, one space apart."""
+
+    def read(raw: str) -> str:
+        codes: list[str] = []
+        for word in raw.split():
+            if not LANGUAGE_CODE_PATTERN.match(word):
+                raise CellError(
+                    gettext_lazy(
+                        "`%(value)s` is not a language code: write each as two or three lowercase letters, "
+                        "separated by spaces (es en)"
+                    ),
+                    {"value": word},
+                )
+            if word not in codes:
+                codes.append(word)
+        joined = " ".join(codes)
+        if len(joined) > max_length:
+            raise CellError(
+                gettext_lazy("is %(length)s characters long; at most %(limit)s fit"),
+                {"length": len(joined), "limit": max_length},
+            )
+        return joined
+
+    return read
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from conference.models import Conference, SessionKind, VenueKind
 from delegates.models import Delegate
-from logistics.models import VehicleKind
+from logistics.models import Driver, VehicleKind
 from logistics.services.imports import cells
 from logistics.services.imports.cells import CellError
 
@@ -129,6 +129,7 @@ def _start_not_after_end(row: dict) -> list[tuple[str, str]]:
 CONFERENCE_FILE = "conference.csv"
 FREEZE_MINUTES_DEFAULT = Conference._meta.get_field("freeze_minutes").default
 LANGUAGES = [value for value, _label in Delegate._meta.get_field("language").choices]
+DRIVER_LANGUAGES_LENGTH = Driver._meta.get_field("languages").max_length
 FILE_ORDER = (
     "conference.csv",
     "venues.csv",
@@ -136,6 +137,7 @@ FILE_ORDER = (
     "sessions.csv",
     "delegates.csv",
     "vehicles.csv",
+    "drivers.csv",
     "attendance.csv",
 )
 
@@ -245,6 +247,21 @@ def file_specs(zone: tzinfo) -> dict[str, FileSpec]:
                     "available_from", "available_until", _("available_until is not after available_from")
                 ),
             ),
+        ),
+        FileSpec(
+            name="drivers.csv",
+            key=("code",),
+            columns=(
+                Column("code", cells.code(), required=True),
+                Column("name", cells.text(200), required=True),
+                Column("phone", cells.text(40)),
+                Column("email", cells.email),
+                Column("languages", cells.languages(DRIVER_LANGUAGES_LENGTH)),
+                Column("vehicle", cells.code(), refers_to="vehicles.csv", empty=None),
+                Column("shift_from", **optional_time),
+                Column("shift_until", **optional_time),
+            ),
+            checks=(_ends_after_starts("shift_from", "shift_until", _("shift_until is not after shift_from")),),
         ),
         FileSpec(
             name="attendance.csv",
