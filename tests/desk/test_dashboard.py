@@ -289,7 +289,8 @@ def test_dashboard_tells_organizers_what_went_out_and_which_webhooks_fail(world,
         )
     page = _page(client, world.users["organizer"]).content.decode()
     assert 'id="notifications"' in page
-    assert "Last 24 hours: 2 delivered, 1 waiting, 1 given up." in page
+    assert "Webhooks, last 24 hours: 2 delivered, 1 waiting, 1 given up." in page
+    assert "E-mails, last 24 hours: 0 sent, 0 waiting" in page
     assert f"Webhook {failing.pk} (https://example.org/hook) has failed since" in page and "1 waiting" in page
     assert f"Webhook {disabled.pk} (https://example.org/hook) was disabled on" in page
     assert f"Webhook {healthy.pk} " not in page
@@ -297,5 +298,21 @@ def test_dashboard_tells_organizers_what_went_out_and_which_webhooks_fail(world,
         assert 'id="notifications"' not in _page(client, world.users[role]).content.decode()
 
 
-def test_dashboard_has_no_webhook_card_without_webhooks(world, client):
+def test_dashboard_has_no_notifications_card_before_anything_goes_out(world, client):
     assert 'id="notifications"' not in _page(client, world.users["organizer"]).content.decode()
+
+
+def test_dashboard_counts_the_emails_that_went_out(world, client):
+    for status in ("delivered", "delivered", "pending"):
+        Notification.objects.create(
+            conference=world.conference,
+            channel="email",
+            recipient="someone@example.org",
+            event="itinerary.changed",
+            delivery_id=uuid.uuid4(),
+            status=status,
+            due_at=timezone.now(),
+        )
+    page = _page(client, world.users["organizer"]).content.decode()
+    assert "E-mails, last 24 hours: 2 sent, 1 waiting" in page
+    assert "Webhooks, last 24 hours: 0 delivered" in page
