@@ -10,11 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from conference.access import DELEGATION_DATA, DESK, FLEET, Access, access_of
 from conference.models import Conference, Role
+from logistics.selectors.pulse import desk_pulse
 
 
 def conference_page(*roles: Role) -> Callable:
@@ -83,9 +85,15 @@ def navigation(request: HttpRequest) -> dict:
             for name, label, roles in MENU
             if access.role in roles
         ]
+    live_state = None
+    if conference is not None and access is not None:
+        # what the live pages were rendered from: they refresh when the pulse no longer says this (read only by
+        # the pages that poll, when they render it)
+        live_state = SimpleLazyObject(lambda: desk_pulse(access=access, conference=conference)["state"])
     return {
         "current_conference": conference,
         "role": access.role if access else None,
         "conference_menu": menu,
         "live_seconds": settings.LIVE_POLL_SECONDS,
+        "live_state": live_state,
     }

@@ -9,7 +9,7 @@
   var every = Number(main.dataset.liveSeconds || 10) * 1000;
   var wholePage = main.hasAttribute("data-live-reload");
   var etag = null;
-  var state = null;
+  var state = main.dataset.liveState || null;  // what the page was rendered from: a change before the first poll counts
 
   function typing() {
     var active = document.activeElement;
